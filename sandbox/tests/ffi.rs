@@ -1,0 +1,96 @@
+//! The C ABI called from Rust, NULLs included.
+
+mod common;
+
+use std::ffi::{CStr, CString};
+use std::ptr;
+
+use common::*;
+use iop_sandbox::ffi::*;
+use iop_sandbox::{DEFAULT_APP_KEY, Flavour};
+
+#[test]
+fn start_issue_advance_free() {
+    unsafe {
+        let mut sb: *mut IopSandbox = ptr::null_mut();
+        assert_eq!(iop_sandbox_start(ptr::null(), &mut sb), 0);
+        assert!(!sb.is_null());
+        let url = CStr::from_ptr(iop_sandbox_url(sb)).to_str().unwrap().to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        let r = get(&format!("{url}/_sandbox/health"));
+        assert_eq!(r.json["ok"], true);
+
+        let app = CString::new(DEFAULT_APP_KEY).unwrap();
+        let code = iop_sandbox_issue_code(sb, app.as_ptr());
+        assert!(!code.is_null());
+        let code_str = CStr::from_ptr(code).to_str().unwrap().to_string();
+        iop_sandbox_string_free(code);
+        let p = signed("/auth/token/create", &[("code", &code_str)]);
+        let r = post_form(&format!("{url}/lazada/rest/auth/token/create"), &p);
+        assert_eq!(r.status, 200, "{}", r.text);
+
+        let before = get(&format!("{url}/_sandbox/clock")).json["now_ms"].as_i64().unwrap();
+        assert_eq!(iop_sandbox_advance_clock(sb, 86_400), 0);
+        let after = get(&format!("{url}/_sandbox/clock")).json["now_ms"].as_i64().unwrap();
+        assert!(after - before >= 86_400_000, "{before} {after}");
+        assert_eq!(iop_sandbox_advance_clock(sb, -86_400), 0);
+
+        iop_sandbox_free(sb);
+        // The listener closes shortly after (tiny_http's accept thread winds down on its own).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::net::TcpStream::connect(url.trim_start_matches("http://")).is_ok() {
+            assert!(std::time::Instant::now() < deadline, "still listening after iop_sandbox_free");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+#[test]
+fn nulls_and_bad_arguments() {
+    unsafe {
+        assert_eq!(iop_sandbox_start(ptr::null(), ptr::null_mut()), -1);
+        let mut sb: *mut IopSandbox = ptr::null_mut();
+        for bad in ["not json", "{\"apps\":[]}", "{\"bogus\":1}"] {
+            let c = CString::new(bad).unwrap();
+            assert_eq!(iop_sandbox_start(c.as_ptr(), &mut sb), -1, "{bad}");
+            assert!(sb.is_null(), "out untouched on failure");
+        }
+        let invalid_utf8 = [0xffu8, 0xfe, 0];
+        assert_eq!(iop_sandbox_start(invalid_utf8.as_ptr().cast(), &mut sb), -1);
+        assert!(iop_sandbox_url(ptr::null()).is_null());
+        let app = CString::new(DEFAULT_APP_KEY).unwrap();
+        assert!(iop_sandbox_issue_code(ptr::null(), app.as_ptr()).is_null());
+        assert_eq!(iop_sandbox_advance_clock(ptr::null(), 1), -1);
+        iop_sandbox_string_free(ptr::null_mut());
+        iop_sandbox_free(ptr::null_mut());
+
+        let cfg = CString::new(r#"{"apps":[{"app_key":"55","app_secret":"s"}]}"#).unwrap();
+        assert_eq!(iop_sandbox_start(cfg.as_ptr(), &mut sb), 0);
+        assert!(iop_sandbox_issue_code(sb, ptr::null()).is_null());
+        let unknown = CString::new(DEFAULT_APP_KEY).unwrap();
+        assert!(iop_sandbox_issue_code(sb, unknown.as_ptr()).is_null(), "not in this config");
+        assert!(iop_sandbox_issue_code(sb, invalid_utf8.as_ptr().cast()).is_null());
+        let known = CString::new("55").unwrap();
+        let code = iop_sandbox_issue_code(sb, known.as_ptr());
+        assert!(CStr::from_ptr(code).to_str().unwrap().starts_with("0_55_"));
+        iop_sandbox_string_free(code);
+        iop_sandbox_free(sb);
+    }
+}
+
+#[test]
+fn rust_api_urls() {
+    let sb = sandbox();
+    let url = sb.url();
+    assert_eq!(url, format!("http://127.0.0.1:{}", sb.addr().port()));
+    assert_eq!(sb.base_url(Flavour::Tw), format!("{url}/tw/rest"));
+    assert_eq!(sb.base_url(Flavour::Lazada), format!("{url}/lazada/rest"));
+    assert_eq!(sb.base_url(Flavour::AliExpress), format!("{url}/aliexpress/rest"));
+    assert_eq!(sb.sync_url(), format!("{url}/aliexpress/sync"));
+    assert_eq!(sb.authorize_url(Flavour::Lazada), format!("{url}/lazada/oauth/authorize"));
+    assert!(sb.issue_code("nope").is_none());
+    let refused = iop_sandbox::Sandbox::bind("0.0.0.0:0".parse().unwrap(), iop_sandbox::Config::default());
+    assert_eq!(refused.unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+    let bad = iop_sandbox::Config { apps: vec![], ..Default::default() };
+    assert!(iop_sandbox::Sandbox::start(bad).is_err());
+}

@@ -1,0 +1,138 @@
+//! The one error type of the library. Its text never contains secrets or tokens.
+
+use std::fmt;
+
+/// What kind of failure an [`Error`] is; stable, and mirrored by the C ABI's status codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A required argument was missing, empty or malformed.
+    InvalidArgument,
+    /// The connection could not be made; the request never reached the server.
+    Connect,
+    /// The connection failed after it was made; the request may have reached the server.
+    Network,
+    /// A connect or read timeout expired.
+    Timeout,
+    /// The TLS handshake or certificate verification failed.
+    Tls,
+    /// The server answered with an HTTP error status and a body that is not a platform envelope.
+    Http,
+    /// The body was not valid JSON, was truncated, or was larger than allowed.
+    MalformedResponse,
+    /// The platform answered with an error envelope (`code`, `type`, `message`, `request_id`).
+    Platform,
+    /// A bug in this library (such as a caught panic).
+    Internal,
+}
+
+/// The fields of a platform error envelope.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlatformError {
+    /// `code`, e.g. `IllegalRefreshToken` (numeric codes are given as text).
+    pub code: String,
+    /// `type`: `ISV`, `ISP` or `SYSTEM`, when given.
+    pub error_type: Option<String>,
+    /// `message` (flat envelope) or `msg` (wrapped envelope).
+    pub message: Option<String>,
+    /// `sub_code`, when given.
+    pub sub_code: Option<String>,
+    /// `sub_msg`, when given.
+    pub sub_message: Option<String>,
+    /// `request_id`, when given.
+    pub request_id: Option<String>,
+}
+
+/// A failed operation: its kind, a message free of secrets, and what the server said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    http_status: Option<u16>,
+    platform: Option<Box<PlatformError>>,
+}
+
+/// Shorthand for results of this library.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// A new error of `kind` with a message that must not contain secrets.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error { kind, message: message.into(), http_status: None, platform: None }
+    }
+
+    /// An invalid-argument error naming the argument.
+    pub fn invalid_argument(argument: &str, reason: &str) -> Error {
+        Error::new(ErrorKind::InvalidArgument, format!("invalid argument `{argument}`: {reason}"))
+    }
+
+    /// A platform error built from an error envelope received with `http_status`.
+    pub fn platform(platform: PlatformError, http_status: u16) -> Error {
+        let mut message = format!("platform error {}", platform.code);
+        if let Some(text) = platform.message.as_deref().filter(|m| !m.is_empty()) {
+            message.push_str(": ");
+            message.push_str(text);
+        }
+        if let Some(sub) = platform.sub_code.as_deref() {
+            message.push_str(&format!(" ({sub})"));
+        }
+        if let Some(id) = platform.request_id.as_deref() {
+            message.push_str(&format!(" [request_id {id}]"));
+        }
+        Error { kind: ErrorKind::Platform, message, http_status: Some(http_status), platform: Some(Box::new(platform)) }
+    }
+
+    /// Attaches the HTTP status the error arrived with.
+    pub fn with_http_status(mut self, status: u16) -> Error {
+        self.http_status = Some(status);
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The human-readable message (never contains secrets).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The HTTP status of the response that carried the error, if there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        self.http_status
+    }
+
+    /// The platform's error fields, for [`ErrorKind::Platform`].
+    pub fn platform_error(&self) -> Option<&PlatformError> {
+        self.platform.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_message_has_fields() {
+        let e = Error::platform(
+            PlatformError {
+                code: "InvalidCode".into(),
+                message: Some("Invalid authorization code".into()),
+                request_id: Some("0b1234".into()),
+                ..Default::default()
+            },
+            400,
+        );
+        assert_eq!(e.kind(), ErrorKind::Platform);
+        assert_eq!(e.http_status(), Some(400));
+        assert_eq!(e.to_string(), "platform error InvalidCode: Invalid authorization code [request_id 0b1234]");
+    }
+}

@@ -1,0 +1,101 @@
+//! The thread-local record of the last failure, read through `iop_last_error_*`.
+
+use std::cell::RefCell;
+use std::ffi::{CString, c_char};
+use std::ptr;
+
+use super::status::IopStatus;
+use super::strings::to_cstring;
+use crate::error::Error;
+
+struct LastError {
+    status: IopStatus,
+    message: CString,
+    code: Option<CString>,
+    error_type: Option<CString>,
+    sub_code: Option<CString>,
+    request_id: Option<CString>,
+    http_status: i32,
+}
+
+thread_local! {
+    static LAST: RefCell<Option<LastError>> = const { RefCell::new(None) };
+}
+
+/// Forgets the previous failure (every status-returning function starts with this).
+pub(crate) fn clear() {
+    LAST.with(|l| *l.borrow_mut() = None);
+}
+
+/// Records `error` as this thread's last failure and returns its status.
+pub(crate) fn set(error: Error) -> IopStatus {
+    let status = IopStatus::of(&error);
+    let platform = error.platform_error();
+    let record = LastError {
+        status,
+        message: to_cstring(error.message()),
+        code: platform.map(|p| to_cstring(&p.code)),
+        error_type: platform.and_then(|p| p.error_type.as_deref()).map(to_cstring),
+        sub_code: platform.and_then(|p| p.sub_code.as_deref()).map(to_cstring),
+        request_id: platform.and_then(|p| p.request_id.as_deref()).map(to_cstring),
+        http_status: error.http_status().map_or(0, i32::from),
+    };
+    LAST.with(|l| *l.borrow_mut() = Some(record));
+    status
+}
+
+fn read<T>(f: impl FnOnce(&LastError) -> T, none: T) -> T {
+    LAST.with(|l| l.borrow().as_ref().map_or(none, f))
+}
+
+fn opt_ptr(s: &Option<CString>) -> *const c_char {
+    s.as_ref().map_or(ptr::null(), |c| c.as_ptr())
+}
+
+/// Status of the last failed call on this thread, or `IOP_OK` if the last status-returning
+/// call succeeded.
+#[unsafe(no_mangle)]
+pub extern "C" fn iop_last_error_status() -> IopStatus {
+    read(|e| e.status, IopStatus::IOP_OK)
+}
+
+/// Message of the last failure on this thread (never contains secrets), or NULL.
+/// Borrowed: valid until the next status-returning `iop_*` call on this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn iop_last_error_message() -> *const c_char {
+    read(|e| e.message.as_ptr(), ptr::null())
+}
+
+/// Platform error `code` of the last failure (`IOP_ERR_PLATFORM` only), or NULL.
+/// Borrowed: valid until the next status-returning `iop_*` call on this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn iop_last_error_code() -> *const c_char {
+    read(|e| opt_ptr(&e.code), ptr::null())
+}
+
+/// Platform error `type` (`ISV`, `ISP`, `SYSTEM`) of the last failure, or NULL.
+/// Borrowed: valid until the next status-returning `iop_*` call on this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn iop_last_error_type() -> *const c_char {
+    read(|e| opt_ptr(&e.error_type), ptr::null())
+}
+
+/// Platform error `sub_code` of the last failure, or NULL.
+/// Borrowed: valid until the next status-returning `iop_*` call on this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn iop_last_error_sub_code() -> *const c_char {
+    read(|e| opt_ptr(&e.sub_code), ptr::null())
+}
+
+/// Platform `request_id` of the last failure, or NULL.
+/// Borrowed: valid until the next status-returning `iop_*` call on this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn iop_last_error_request_id() -> *const c_char {
+    read(|e| opt_ptr(&e.request_id), ptr::null())
+}
+
+/// HTTP status of the response that carried the last failure, or 0 when there was none.
+#[unsafe(no_mangle)]
+pub extern "C" fn iop_last_error_http_status() -> i32 {
+    read(|e| e.http_status, 0)
+}

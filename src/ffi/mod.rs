@@ -1,0 +1,15 @@
+//! The C ABI (`include/iop.h`). Every function checks its pointers, catches panics, and
+//! reports failures as an [`status::IopStatus`] plus a thread-local last error.
+//!
+//! Grammar: `iop_<object>_<verb>`; opaque handles with `_new`/`_free`; out-parameters last
+//! and written only on `IOP_OK`; ownership stated on each function.
+
+pub mod client;
+pub(crate) mod guard;
+pub mod last_error;
+pub mod request;
+pub mod response;
+pub mod status;
+pub mod strings;
+pub mod token;
+pub mod version;
