@@ -5,6 +5,8 @@
 //! (what is sent and received), [`token`] (normalized tokens), [`client`] (signing + HTTP
 //! through [`transport`]), and [`ffi`] (the C ABI).
 
+#![warn(missing_docs)]
+
 pub mod client;
 pub mod config;
 pub mod error;

@@ -82,6 +82,29 @@ impl fmt::Debug for AppConfig {
 ///
 /// `{"apps":[{"app_key":…,"app_secret":…,"access_ttl_secs":…,"refresh_ttl_secs":…,"can_refresh":true}],
 ///   "code_ttl_secs":1800,"clock_skew_secs":0}`
+/// A code or refresh token the sandbox accepts from the start, for one app (so that code
+/// written with a literal value, such as the platforms' documentation samples, runs as is).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preset {
+    /// The app the credential belongs to.
+    pub app_key: String,
+    /// The literal code or refresh token.
+    pub value: String,
+}
+
+impl fmt::Debug for Preset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Preset").field("app_key", &self.app_key).field("value", &"<redacted>").finish()
+    }
+}
+
+/// The literal codes in the platforms' documented token examples.
+pub const DOC_SAMPLE_CODES: [&str; 1] = ["2_2DL4DV3jcU1UOT7WGI1A4rY91"];
+/// The literal refresh tokens in the platforms' documented token examples.
+pub const DOC_SAMPLE_REFRESH_TOKENS: [&str; 3] =
+    ["50001600212wcwiOabwyjtEH11acc19aBOvQr9ZYkYDlr987D8BB88LIB8bj", "Your-Refresh_Token", "Your-refreshToken"];
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -92,6 +115,10 @@ pub struct Config {
     /// Seconds added to the real wall clock to centre the ±7200 s timestamp window
     /// (simulates a gateway whose clock is off).
     pub clock_skew_secs: i64,
+    /// Authorization codes accepted from the start (each once, within `code_ttl_secs`).
+    pub preset_codes: Vec<Preset>,
+    /// Refresh tokens accepted from the start (each once: refreshing rotates them).
+    pub preset_refresh_tokens: Vec<Preset>,
 }
 
 impl Default for Config {
@@ -105,6 +132,8 @@ impl Default for Config {
             ],
             code_ttl_secs: DEFAULT_CODE_TTL_SECS,
             clock_skew_secs: 0,
+            preset_codes: Vec::new(),
+            preset_refresh_tokens: Vec::new(),
         }
     }
 }
@@ -137,6 +166,15 @@ impl Config {
     ///
     /// # Errors
     /// A [`ConfigError`] naming the first problem found.
+    /// Adds the documentation samples' literal code and refresh tokens for `DEFAULT_APP_KEY`,
+    /// so the official SDK snippets run unchanged against the sandbox.
+    pub fn with_doc_samples(mut self) -> Config {
+        let preset = |value: &str| Preset { app_key: DEFAULT_APP_KEY.to_owned(), value: value.to_owned() };
+        self.preset_codes.extend(DOC_SAMPLE_CODES.map(preset));
+        self.preset_refresh_tokens.extend(DOC_SAMPLE_REFRESH_TOKENS.map(preset));
+        self
+    }
+
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.apps.is_empty() {
             return Err(ConfigError("no apps configured".into()));
@@ -154,6 +192,11 @@ impl Config {
             }
             if app.access_ttl_secs <= 0 || app.refresh_ttl_secs <= 0 {
                 return Err(ConfigError(format!("lifetimes of app {} must be positive", app.app_key)));
+            }
+        }
+        for preset in self.preset_codes.iter().chain(&self.preset_refresh_tokens) {
+            if self.app(&preset.app_key).is_none() || preset.value.is_empty() {
+                return Err(ConfigError(format!("preset for unknown app {} or with an empty value", preset.app_key)));
             }
         }
         // Keep the arithmetic on milliseconds far from overflow.

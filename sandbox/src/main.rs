@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use iop_sandbox::{Config, Flavour, Sandbox};
 
 const USAGE: &str = "\
-Usage: iop-sandbox [--host 127.0.0.1] [--port 0] [--config FILE] [--exit-on-eof]
+Usage: iop-sandbox [--host 127.0.0.1] [--port 0] [--config FILE] [--doc-samples] [--exit-on-eof]
 
 Runs a local Alibaba IOP gateway (Lazada, AliExpress, Taobao TW) for tests.
 
@@ -17,6 +17,8 @@ Options:
   --port PORT      port, 0 for an ephemeral one [0]
   --config FILE    JSON config: {\"apps\":[{\"app_key\":…,\"app_secret\":…,\"access_ttl_secs\":…,
                    \"refresh_ttl_secs\":…,\"can_refresh\":true}],\"code_ttl_secs\":1800,\"clock_skew_secs\":0}
+  --doc-samples    also accept, for app 100001, the literal code and refresh tokens of the
+                   platforms' documented examples (so the official snippets run unchanged)
   --exit-on-eof    exit when standard input closes (for test harnesses)
   -h, --help       show this help
 
@@ -27,11 +29,13 @@ struct Args {
     host: IpAddr,
     port: u16,
     config: Option<String>,
+    doc_samples: bool,
     exit_on_eof: bool,
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut args = Args { host: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 0, config: None, exit_on_eof: false };
+    let mut args =
+        Args { host: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 0, config: None, doc_samples: false, exit_on_eof: false };
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -53,6 +57,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
                 args.port = v.parse().map_err(|_| format!("--port: not a port number: {v}"))?;
             }
             "--config" => args.config = Some(value("--config")?),
+            "--doc-samples" => args.doc_samples = true,
             "--exit-on-eof" => args.exit_on_eof = true,
             other => return Err(format!("unknown argument {other}")),
         }
@@ -104,6 +109,7 @@ fn main() -> ExitCode {
         }
     };
     let config = match load_config(args.config.as_deref()) {
+        Ok(c) if args.doc_samples => c.with_doc_samples(),
         Ok(c) => c,
         Err(e) => {
             eprintln!("iop-sandbox: {e}");

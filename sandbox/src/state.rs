@@ -103,6 +103,14 @@ struct Tables {
     sellers: u64,
 }
 
+impl Tables {
+    /// A seller not seen before.
+    fn new_seller(&mut self) -> Arc<Seller> {
+        self.sellers += 1;
+        Arc::new(Seller::numbered(self.sellers))
+    }
+}
+
 /// Everything the request handlers share.
 pub(crate) struct State {
     apps: HashMap<String, AppConfig>,
@@ -118,14 +126,21 @@ pub(crate) struct State {
 impl State {
     /// State for a validated `config`.
     pub(crate) fn new(config: &Config) -> State {
-        State {
+        let state = State {
             apps: config.apps.iter().map(|a| (a.app_key.clone(), a.clone())).collect(),
             code_ttl_ms: config.code_ttl_secs * 1000,
             clock_skew_ms: config.clock_skew_secs * 1000,
             clock: Clock::default(),
             counters: Counters::default(),
             tables: Mutex::new(Tables::default()),
+        };
+        for preset in &config.preset_codes {
+            state.insert_code(&preset.app_key, preset.value.clone());
         }
+        for preset in &config.preset_refresh_tokens {
+            state.insert_refresh_token(&preset.app_key, preset.value.clone());
+        }
+        state
     }
 
     /// The app registered under `app_key`.
@@ -154,16 +169,29 @@ impl State {
     pub(crate) fn issue_code(&self, app_key: &str) -> Option<String> {
         self.app(app_key)?;
         let code = ids::authorization_code(app_key);
+        self.insert_code(app_key, code.clone());
+        Some(code)
+    }
+
+    /// Registers `code` for a new seller of a known app.
+    fn insert_code(&self, app_key: &str, code: String) {
         let now = self.clock.now_ms();
         let mut t = self.tables();
-        t.sellers += 1;
-        let seller = Arc::new(Seller::numbered(t.sellers));
+        let seller = t.new_seller();
         t.codes.insert(
-            code.clone(),
+            code,
             CodeEntry { app_key: app_key.to_string(), seller, expires_ms: now.saturating_add(self.code_ttl_ms) },
         );
         self.counters.codes_issued.fetch_add(1, Ordering::Relaxed);
-        Some(code)
+    }
+
+    /// Registers `refresh_token` as a live grant of a new seller of a known app.
+    fn insert_refresh_token(&self, app_key: &str, refresh_token: String) {
+        let Some(app) = self.app(app_key) else { return };
+        let expires_ms = self.clock.now_ms().saturating_add(app.refresh_ttl_secs * 1000);
+        let mut t = self.tables();
+        let seller = t.new_seller();
+        t.refresh.insert(refresh_token, RefreshEntry { app_key: app_key.to_string(), seller, expires_ms });
     }
 
     /// `/auth/token/create`: consumes `code` and opens a grant.

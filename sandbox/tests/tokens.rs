@@ -298,7 +298,7 @@ fn custom_lifetimes() {
     let sb = Sandbox::start(Config {
         apps: vec![AppConfig { access_ttl_secs: 10, refresh_ttl_secs: 60, ..AppConfig::new("7", "sec") }],
         code_ttl_secs: 5,
-        clock_skew_secs: 0,
+        ..Config::default()
     })
     .unwrap();
     let code = sb.issue_code("7").unwrap();
@@ -328,4 +328,39 @@ fn stats_count() {
     assert_eq!(st.tokens_created, 1);
     assert_eq!(st.refreshes, 1);
     assert_eq!(st.errors, 1);
+}
+
+#[test]
+fn doc_sample_credentials_are_accepted_once() {
+    let sb = iop_sandbox::Sandbox::start(iop_sandbox::Config::default().with_doc_samples()).unwrap();
+    let c = iop::Client::new(
+        &sb.base_url(iop_sandbox::Flavour::Tw),
+        iop_sandbox::DEFAULT_APP_KEY,
+        iop_sandbox::DEFAULT_APP_SECRET,
+    )
+    .unwrap();
+    let code = iop_sandbox::DOC_SAMPLE_CODES[0];
+    assert!(c.create_token(code).unwrap().can_refresh);
+    assert!(c.create_token(code).is_err(), "a preset code is single-use too");
+    for refresh in iop_sandbox::DOC_SAMPLE_REFRESH_TOKENS {
+        let t = c.refresh_token(refresh).unwrap();
+        assert_ne!(t.refresh_token.expose(), refresh, "rotated");
+        assert!(c.refresh_token(refresh).is_err(), "the preset refresh token is dead after use");
+    }
+    let plain = iop_sandbox::Sandbox::start(iop_sandbox::Config::default()).unwrap();
+    let c = iop::Client::new(
+        &plain.base_url(iop_sandbox::Flavour::Tw),
+        iop_sandbox::DEFAULT_APP_KEY,
+        iop_sandbox::DEFAULT_APP_SECRET,
+    )
+    .unwrap();
+    assert!(c.create_token(code).is_err(), "not accepted without the presets");
+}
+
+#[test]
+fn preset_config_is_validated() {
+    let bad = r#"{"preset_codes":[{"app_key":"nope","value":"x"}]}"#;
+    assert!(iop_sandbox::Config::from_json(bad).is_err());
+    let good = r#"{"preset_refresh_tokens":[{"app_key":"100001","value":"r-1"}]}"#;
+    assert_eq!(iop_sandbox::Config::from_json(good).unwrap().preset_refresh_tokens.len(), 1);
 }
