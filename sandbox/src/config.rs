@@ -78,10 +78,6 @@ impl fmt::Debug for AppConfig {
     }
 }
 
-/// The whole configuration; every field is optional in JSON and defaults as [`Config::default`].
-///
-/// `{"apps":[{"app_key":…,"app_secret":…,"access_ttl_secs":…,"refresh_ttl_secs":…,"can_refresh":true}],
-///   "code_ttl_secs":1800,"clock_skew_secs":0}`
 /// A code or refresh token the sandbox accepts from the start, for one app (so that code
 /// written with a literal value, such as the platforms' documentation samples, runs as is).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +101,11 @@ pub const DOC_SAMPLE_CODES: [&str; 1] = ["2_2DL4DV3jcU1UOT7WGI1A4rY91"];
 pub const DOC_SAMPLE_REFRESH_TOKENS: [&str; 3] =
     ["50001600212wcwiOabwyjtEH11acc19aBOvQr9ZYkYDlr987D8BB88LIB8bj", "Your-Refresh_Token", "Your-refreshToken"];
 
+/// The whole configuration; every field is optional in JSON and defaults as [`Config::default`].
+///
+/// `{"apps":[{"app_key":…,"app_secret":…,"access_ttl_secs":…,"refresh_ttl_secs":…,"can_refresh":true}],
+///   "code_ttl_secs":1800,"clock_skew_secs":0,
+///   "preset_codes":[{"app_key":…,"value":…}],"preset_refresh_tokens":[…]}`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -161,11 +162,6 @@ impl Config {
         Ok(config)
     }
 
-    /// Checks that there is at least one app, keys are unique and non-empty, secrets are
-    /// non-empty and every lifetime is positive (the skew may be any value).
-    ///
-    /// # Errors
-    /// A [`ConfigError`] naming the first problem found.
     /// Adds the documentation samples' literal code and refresh tokens for `DEFAULT_APP_KEY`,
     /// so the official SDK snippets run unchanged against the sandbox.
     pub fn with_doc_samples(mut self) -> Config {
@@ -175,6 +171,11 @@ impl Config {
         self
     }
 
+    /// Checks that there is at least one app, keys are unique and non-empty, secrets are
+    /// non-empty every lifetime is positive (the skew may be any value) and presets name known apps.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the first problem found.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.apps.is_empty() {
             return Err(ConfigError("no apps configured".into()));
