@@ -497,6 +497,118 @@ void iop_token_free(IopToken *token);
 IopStatus iop_token_to_json(const IopToken *token, char **out_json);
 
 /**
+ * The access token (borrowed). Empty only if the platform sent `null`.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_access_token(const IopToken *token);
+
+/**
+ * The refresh token (borrowed); empty when none was given.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_refresh_token(const IopToken *token);
+
+/**
+ * The response body the token was read from, exactly as received (borrowed).
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_raw_json(const IopToken *token);
+
+/**
+ * `account`, the authorizing login (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_account(const IopToken *token);
+
+/**
+ * `account_platform` (`seller_center`, `buyerApp`, …) (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_account_platform(const IopToken *token);
+
+/**
+ * `account_id` (borrowed), or NULL (always NULL for `seller_center`).
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_account_id(const IopToken *token);
+
+/**
+ * `seller_id` (or TW's `seller_Id`), as text (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_seller_id(const IopToken *token);
+
+/**
+ * `user_id` (or TW's `user_Id`), as text (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_user_id(const IopToken *token);
+
+/**
+ * `short_code` (Lazada, TW) (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_short_code(const IopToken *token);
+
+/**
+ * `country` (Lazada) (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_country(const IopToken *token);
+
+/**
+ * `havana_id` (AliExpress) (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_havana_id(const IopToken *token);
+
+/**
+ * `user_nick` (AliExpress) (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_user_nick(const IopToken *token);
+
+/**
+ * `locale` (AliExpress) (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_locale(const IopToken *token);
+
+/**
+ * `sp`, the authorizing platform (AliExpress) (borrowed), or NULL.
+ *
+ * # Safety
+ * `token` is NULL or a live token.
+ */
+const char *iop_token_sp(const IopToken *token);
+
+/**
  * When the access token expires, epoch milliseconds; 0 if `token` is invalid.
  *
  * # Safety

@@ -69,7 +69,7 @@ impl Request {
 
     /// Changes the API name (the official SDKs' `setApiName`).
     pub fn set_api_name(&mut self, api_name: &str) -> Result<()> {
-        if api_name.is_empty() || api_name.trim() != api_name || api_name.chars().any(char::is_control) {
+        if api_name.is_empty() || api_name.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(Error::invalid_argument(
                 "api_name",
                 "must be a non-empty API path or method name without spaces",
@@ -152,6 +152,7 @@ mod tests {
     fn rejects_bad_arguments() {
         assert!(Request::new("").is_err());
         assert!(Request::new(" /x").is_err());
+        assert!(Request::new("/has space").is_err());
         let mut r = Request::new("/auth/token/create").unwrap();
         assert!(r.add_param("", "v").is_err());
         assert!(r.add_param("sign", "v").is_err());

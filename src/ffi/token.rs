@@ -180,48 +180,130 @@ unsafe fn country(
     guard::value(ptr::null(), || unsafe { handle(token, "token") }.ok()?.countries.get(index).map(pick))
 }
 
-macro_rules! string_accessors {
-    ($($(#[$doc:meta])* $name:ident => |$t:ident| $pick:expr;)*) => {$(
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `token` is NULL or a live token.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $name(token: *const IopToken) -> *const c_char {
-            unsafe { field(token, |$t| $pick) }
-        }
-    )*};
+/// The access token (borrowed). Empty only if the platform sent `null`.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_access_token(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| t.access_token.as_ptr()) }
 }
 
-string_accessors! {
-    /// The access token (borrowed). Empty only if the platform sent `null`.
-    iop_token_access_token => |t| t.access_token.as_ptr();
-    /// The refresh token (borrowed); empty when none was given.
-    iop_token_refresh_token => |t| t.refresh_token.as_ptr();
-    /// The response body the token was read from, exactly as received (borrowed).
-    iop_token_raw_json => |t| t.raw.as_ptr();
-    /// `account`, the authorizing login (borrowed), or NULL.
-    iop_token_account => |t| borrowed(&t.account);
-    /// `account_platform` (`seller_center`, `buyerApp`, …) (borrowed), or NULL.
-    iop_token_account_platform => |t| borrowed(&t.account_platform);
-    /// `account_id` (borrowed), or NULL (always NULL for `seller_center`).
-    iop_token_account_id => |t| borrowed(&t.account_id);
-    /// `seller_id` (or TW's `seller_Id`), as text (borrowed), or NULL.
-    iop_token_seller_id => |t| borrowed(&t.seller_id);
-    /// `user_id` (or TW's `user_Id`), as text (borrowed), or NULL.
-    iop_token_user_id => |t| borrowed(&t.user_id);
-    /// `short_code` (Lazada, TW) (borrowed), or NULL.
-    iop_token_short_code => |t| borrowed(&t.short_code);
-    /// `country` (Lazada) (borrowed), or NULL.
-    iop_token_country => |t| borrowed(&t.country);
-    /// `havana_id` (AliExpress) (borrowed), or NULL.
-    iop_token_havana_id => |t| borrowed(&t.havana_id);
-    /// `user_nick` (AliExpress) (borrowed), or NULL.
-    iop_token_user_nick => |t| borrowed(&t.user_nick);
-    /// `locale` (AliExpress) (borrowed), or NULL.
-    iop_token_locale => |t| borrowed(&t.locale);
-    /// `sp`, the authorizing platform (AliExpress) (borrowed), or NULL.
-    iop_token_sp => |t| borrowed(&t.sp);
+/// The refresh token (borrowed); empty when none was given.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_refresh_token(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| t.refresh_token.as_ptr()) }
+}
+
+/// The response body the token was read from, exactly as received (borrowed).
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_raw_json(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| t.raw.as_ptr()) }
+}
+
+/// `account`, the authorizing login (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_account(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.account)) }
+}
+
+/// `account_platform` (`seller_center`, `buyerApp`, …) (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_account_platform(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.account_platform)) }
+}
+
+/// `account_id` (borrowed), or NULL (always NULL for `seller_center`).
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_account_id(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.account_id)) }
+}
+
+/// `seller_id` (or TW's `seller_Id`), as text (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_seller_id(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.seller_id)) }
+}
+
+/// `user_id` (or TW's `user_Id`), as text (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_user_id(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.user_id)) }
+}
+
+/// `short_code` (Lazada, TW) (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_short_code(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.short_code)) }
+}
+
+/// `country` (Lazada) (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_country(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.country)) }
+}
+
+/// `havana_id` (AliExpress) (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_havana_id(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.havana_id)) }
+}
+
+/// `user_nick` (AliExpress) (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_user_nick(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.user_nick)) }
+}
+
+/// `locale` (AliExpress) (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_locale(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.locale)) }
+}
+
+/// `sp`, the authorizing platform (AliExpress) (borrowed), or NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_sp(token: *const IopToken) -> *const c_char {
+    unsafe { field(token, |t| borrowed(&t.sp)) }
 }
 
 /// When the access token expires, epoch milliseconds; 0 if `token` is invalid.

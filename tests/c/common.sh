@@ -1,0 +1,36 @@
+# common.sh: build settings shared by tests/c/run.sh and examples/c/build.sh. Source it, then
+# call iop_c_setup once and iop_c_compile for each program. Bash only.
+#
+# Libraries: the cargo-built target/debug/libiop.so and libiop_sandbox.so. libiop.so's SONAME
+# is libiop.so.0, so programs are linked with -liop and find libiop.so.0 at run time through an
+# rpath to target/c/lib, which holds the symlinks libiop.so.0 and libiop_sandbox.so.0.
+# Everything built goes to target/c/.
+
+IOP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+IOP_LIBDIR=$IOP_ROOT/target/debug
+IOP_OUT=$IOP_ROOT/target/c
+IOP_RUNLIB=$IOP_OUT/lib
+
+# Sets IOP_CFLAGS and IOP_LDFLAGS; builds the libraries if they are missing.
+iop_c_setup() {
+    if [[ ! -f $IOP_LIBDIR/libiop.so || ! -f $IOP_LIBDIR/libiop_sandbox.so ]]; then
+        echo "common.sh: building the libraries (cargo build -p iopkit -p iopkit-sandbox)" >&2
+        (cd "$IOP_ROOT" && cargo build -p iopkit -p iopkit-sandbox)
+    fi
+    mkdir -p "$IOP_RUNLIB"
+    ln -sfn "$IOP_LIBDIR/libiop.so" "$IOP_RUNLIB/libiop.so.0"
+
+    IOP_CFLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -pthread -I"$IOP_ROOT/include")
+    IOP_LDFLAGS=(-L"$IOP_LIBDIR" -liop -Wl,-rpath,"$IOP_RUNLIB")
+    ln -sfn "$IOP_LIBDIR/libiop_sandbox.so" "$IOP_RUNLIB/libiop_sandbox.so.0"
+    # -liop first: the sandbox library also carries copies of the iop_* functions (it links the
+    # core statically), and the first library named provides them.
+    IOP_LDFLAGS+=(-liop_sandbox)
+}
+
+# iop_c_compile OUTPUT SOURCE... [EXTRA GCC FLAGS...]
+iop_c_compile() {
+    local out=$1
+    shift
+    gcc "${IOP_CFLAGS[@]}" -o "$out" "$@" "${IOP_LDFLAGS[@]}"
+}
