@@ -142,6 +142,10 @@ fn map_io(e: &io::Error, phase: Phase) -> Error {
     if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
         return Error::new(ErrorKind::Tls, format!("TLS error: {tls}"));
     }
+    // std reports a failed name lookup (getaddrinfo) only through its message.
+    if text.starts_with("failed to lookup address") {
+        return Error::new(ErrorKind::Connect, format!("host not found: {text}"));
+    }
     match e.kind() {
         K::ConnectionRefused | K::AddrNotAvailable | K::NetworkUnreachable | K::HostUnreachable => {
             Error::new(ErrorKind::Connect, format!("connection failed: {text}"))
@@ -152,5 +156,25 @@ fn map_io(e: &io::Error, phase: Phase) -> Error {
         }
         K::UnexpectedEof => Error::new(ErrorKind::Network, "connection closed before a response arrived"),
         _ => Error::new(ErrorKind::Network, format!("network error: {text}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(e: io::Error, phase: Phase) -> ErrorKind {
+        map_io(&e, phase).kind()
+    }
+
+    #[test]
+    fn io_errors_map_to_kinds() {
+        let lookup = io::Error::other("failed to lookup address information: Name or service not known");
+        assert_eq!(kind_of(lookup, Phase::Exchange), ErrorKind::Connect);
+        assert_eq!(kind_of(io::ErrorKind::ConnectionRefused.into(), Phase::Exchange), ErrorKind::Connect);
+        assert_eq!(kind_of(io::ErrorKind::TimedOut.into(), Phase::Body), ErrorKind::Timeout);
+        assert_eq!(kind_of(io::ErrorKind::UnexpectedEof.into(), Phase::Body), ErrorKind::MalformedResponse);
+        assert_eq!(kind_of(io::ErrorKind::UnexpectedEof.into(), Phase::Exchange), ErrorKind::Network);
+        assert_eq!(kind_of(io::ErrorKind::ConnectionReset.into(), Phase::Exchange), ErrorKind::Network);
     }
 }
