@@ -87,6 +87,12 @@ impl Error {
         self
     }
 
+    /// Forgets the HTTP status (for bodies that did not arrive over HTTP).
+    pub(crate) fn without_http_status(mut self) -> Error {
+        self.http_status = None;
+        self
+    }
+
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         self.kind

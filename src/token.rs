@@ -118,10 +118,12 @@ impl Token {
         Token::from_json(response.json(), response.body(), received_at_ms)
     }
 
-    /// Parses a token response body (see [`Token::from_response`]).
+    /// Parses a token response body (see [`Token::from_response`]). No HTTP exchange took
+    /// place, so errors carry no HTTP status.
     pub fn parse(body: &str, received_at_ms: i64) -> Result<Token> {
-        let response = Response::parse(200, body.as_bytes().to_vec(), &[])?;
-        Token::from_response(&response, received_at_ms)
+        Response::parse(200, body.as_bytes().to_vec(), &[])
+            .and_then(|response| Token::from_response(&response, received_at_ms))
+            .map_err(Error::without_http_status)
     }
 
     fn from_json(json: &Map<String, Value>, raw: &str, received_at_ms: i64) -> Result<Token> {

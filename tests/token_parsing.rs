@@ -96,6 +96,7 @@ fn errors_and_bad_shapes() {
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Platform);
     assert_eq!(e.platform_error().unwrap().code, "InvalidCode");
+    assert_eq!(e.http_status(), None, "parsed, not received over HTTP");
     let e = Token::parse(r#"{"access_token":"a","code":"0"}"#, RECEIVED).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::MalformedResponse);
     let e = Token::parse(r#"{"access_token":"a","expires_in":"soon"}"#, RECEIVED).unwrap_err();

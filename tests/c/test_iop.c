@@ -841,6 +841,7 @@ static void test_token_parse_lazada_and_errors(void) {
     CHECK_STREQ(iop_last_error_code(), "IllegalRefreshToken");
     CHECK_STREQ(iop_last_error_type(), "ISV");
     CHECK_STREQ(iop_last_error_request_id(), "0ba2887315178178017221014");
+    CHECK(iop_last_error_http_status() == 0); /* parsed, not received over HTTP */
     CHECK_STATUS(iop_token_parse("{\"error_response\":{\"type\":\"ISP\",\"code\":15,\"msg\":\"Remote service error\","
                                  "\"sub_code\":\"isp.unknown\",\"sub_msg\":\"try later\",\"request_id\":\"abc\"}}",
                                  RECEIVED, &t), IOP_ERR_PLATFORM);

@@ -1,0 +1,14 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Iopkit\Exception;
+
+/**
+ * libiop could not be loaded: the FFI extension is missing or disabled (ffi.enable), the shared
+ * library was not found (set IOPKIT_LIB), or its version does not match this binding.
+ * A deployment problem, not a failed call, so it is not an IopException.
+ */
+class LibraryException extends \RuntimeException
+{
+}

@@ -1,0 +1,143 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Iopkit\Tests;
+
+use Iopkit\IopClient;
+use Iopkit\IopRequest;
+use Iopkit\Native;
+use Iopkit\Tests\Support\Sandbox;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * Every native string and handle is freed exactly once: many calls in one process keep both
+ * PHP's heap and the process's resident memory flat. (A double free would abort the process.)
+ */
+final class MemoryTest extends TestCase
+{
+    private static function rssKb(): int
+    {
+        $status = (string) @file_get_contents('/proc/self/status');
+        if (!preg_match('~^VmRSS:\s+(\d+) kB~m', $status, $m)) {
+            self::fail('no /proc/self/status');
+        }
+        return (int) $m[1];
+    }
+
+    /** IOPKIT_MEMORY_CALLS overrides the number of calls (default 100,000). */
+    public function testManyExecuteCallsDoNotGrowMemory(): void
+    {
+        $calls = (int) (getenv('IOPKIT_MEMORY_CALLS') ?: 100000);
+        $sandbox = Sandbox::start(docSamples: false);
+        try {
+            $c = new IopClient($sandbox->lazada(), Sandbox::APP, Sandbox::SECRET);
+            $token = $c->createToken($sandbox->code())->accessToken;
+            $request = (new IopRequest('/seller/get'))->addApiParam('probe', 'x');
+            $call = static function (int $i) use ($c, $request, $token): void {
+                if ($i % 10 === 0) {
+                    $r = $c->executeResponse($request, $token); // every field read, response freed
+                    if (!$r->isSuccess()) {
+                        throw new \RuntimeException($r->body);
+                    }
+                } elseif ($i % 10 === 5) {
+                    $c->sign($request, $token, 1); // two owned strings freed with iop_string_free
+                } else {
+                    $c->execute($request, $token);
+                }
+            };
+            $warmup = min(2000, intdiv($calls, 10));
+            for ($i = 0; $i < $warmup; $i++) {
+                $call($i);
+            }
+            gc_collect_cycles();
+            $heap0 = memory_get_usage();
+            $rss0 = self::rssKb();
+            $start = microtime(true);
+            for ($i = 0; $i < $calls; $i++) {
+                $call($i);
+            }
+            $elapsed = microtime(true) - $start;
+            gc_collect_cycles();
+            $heapGrowth = memory_get_usage() - $heap0;
+            $rssGrowthKb = self::rssKb() - $rss0;
+        } finally {
+            $sandbox->stop();
+        }
+        fwrite(STDERR, sprintf("\n[memory] %d calls in %.1f s (%.0f us/call): PHP heap %+d bytes, RSS %+d kB\n",
+            $calls, $elapsed, $elapsed / $calls * 1e6, $heapGrowth, $rssGrowthKb));
+        self::assertLessThan(64 * 1024, $heapGrowth, 'PHP heap growth');
+        self::assertLessThan(4 * 1024, $rssGrowthKb, 'resident memory growth (kB)');
+    }
+
+    /**
+     * Destructors free clients; tokens and responses are freed as soon as they are read.
+     * Calibrated: the same number of clients NOT freed must show up in RSS.
+     */
+    public function testDestructorsFreeClients(): void
+    {
+        $n = 20000;
+        $url = 'https://api.taobao.tw/rest';
+        for ($i = 0; $i < 1000; $i++) {
+            new IopClient($url, '100001', 'secret');
+        }
+        $rss0 = self::rssKb();
+        for ($i = 0; $i < $n; $i++) {
+            $c = new IopClient($url, '100001', 'secret');
+            $c->readTimeout = 5;
+            unset($c); // __destruct → iop_client_free
+        }
+        $freedGrowth = self::rssKb() - $rss0;
+
+        // Calibration: leak the same number of native clients on purpose.
+        $f = Native::ffi();
+        $rss1 = self::rssKb();
+        $leaked = [];
+        for ($i = 0; $i < $n; $i++) {
+            $out = $f->new('IopClient*');
+            $f->iop_client_new($url, '100001', 'secret', \FFI::addr($out));
+            $leaked[] = $out;
+        }
+        $leakGrowth = self::rssKb() - $rss1;
+        foreach ($leaked as $h) {
+            $f->iop_client_free($h);
+        }
+        fwrite(STDERR, sprintf("\n[memory] %d clients: freed by destructors %+d kB, leaked on purpose %+d kB\n", $n, $freedGrowth, $leakGrowth));
+        self::assertGreaterThan(4 * 1024, $leakGrowth, 'calibration: leaked clients are visible');
+        self::assertLessThan($leakGrowth / 10, $freedGrowth);
+    }
+
+    public function testTokenCallsDoNotGrowMemory(): void
+    {
+        $sandbox = Sandbox::start(docSamples: false);
+        try {
+            $c = new IopClient($sandbox->lazada(), Sandbox::APP, Sandbox::SECRET);
+            $cycle = static function () use ($c, $sandbox): void {
+                $t = $c->createToken($sandbox->code());
+                $t = $c->refreshToken($t->refreshToken);
+                \Iopkit\Token::fromResponse($t->raw);
+                try {
+                    $c->refreshToken('dead-refresh-token'); // error path: last error read, nothing to free
+                } catch (\Iopkit\Exception\PlatformException) {
+                }
+            };
+            for ($i = 0; $i < 100; $i++) {
+                $cycle();
+            }
+            gc_collect_cycles();
+            $heap0 = memory_get_usage();
+            $rss0 = self::rssKb();
+            for ($i = 0; $i < 1000; $i++) {
+                $cycle();
+            }
+            gc_collect_cycles();
+            $heapGrowth = memory_get_usage() - $heap0;
+            $rssGrowthKb = self::rssKb() - $rss0;
+        } finally {
+            $sandbox->stop();
+        }
+        fwrite(STDERR, sprintf("\n[memory] 1000 token cycles: PHP heap %+d bytes, RSS %+d kB\n", $heapGrowth, $rssGrowthKb));
+        self::assertLessThan(64 * 1024, $heapGrowth);
+        self::assertLessThan(2 * 1024, $rssGrowthKb);
+    }
+}

@@ -1,0 +1,226 @@
+"""Fixtures: the iop-sandbox binary (a loopback IOP gateway) and small fake HTTP servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import threading
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+
+BINDING_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = BINDING_DIR.parents[1]
+SANDBOX_BIN = Path(os.environ.get("IOP_SANDBOX") or REPO_ROOT / "target" / "debug" / "iop-sandbox")
+
+APP_KEY = "100001"
+APP_SECRET = "sandboxSecret-100001-0123456789abcdef"
+APP_KEY_NO_REFRESH = "100002"
+APP_SECRET_NO_REFRESH = "sandboxSecret-100002-0123456789abcdef"
+FLAVOURS = ("lazada", "tw", "aliexpress")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+class Sandbox:
+    """One iop-sandbox process started with --doc-samples --exit-on-eof."""
+
+    def __init__(self) -> None:
+        if not SANDBOX_BIN.is_file():
+            pytest.fail(f"sandbox binary missing: {SANDBOX_BIN} (cargo build -p iopkit-sandbox, or set IOP_SANDBOX)")
+        self.proc = subprocess.Popen(
+            [str(SANDBOX_BIN), "--doc-samples", "--exit-on-eof"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "RUST_BACKTRACE": "0"},
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().strip()
+        prefix = "iop-sandbox listening on "
+        if not line.startswith(prefix):
+            self.close()
+            pytest.fail(f"unexpected sandbox banner: {line!r}")
+        self.url = line[len(prefix):]
+
+    def base(self, flavour: str = "tw") -> str:
+        return f"{self.url}/{flavour}/rest"
+
+    def _post(self, path: str) -> Dict[str, object]:
+        req = urllib.request.Request(self.url + path, data=b"", method="POST")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read())
+
+    def code(self, client_id: str = APP_KEY) -> str:
+        """A fresh one-time authorization code."""
+        return str(self._post(f"/_sandbox/code?client_id={client_id}")["code"])
+
+    def advance_clock(self, seconds: int) -> None:
+        self._post(f"/_sandbox/clock/advance?seconds={seconds}")
+
+    def authorize(self, redirect_uri: str, state: str, client_id: str = APP_KEY) -> Tuple[str, Dict[str, List[str]]]:
+        """Follows the seller's consent page: returns (Location, its query)."""
+        q = urllib.parse.urlencode(
+            {"response_type": "code", "force_auth": "true", "redirect_uri": redirect_uri, "client_id": client_id,
+             "state": state}
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            opener.open(f"{self.url}/lazada/oauth/authorize?{q}", timeout=10)
+        except urllib.error.HTTPError as e:
+            assert e.code == 302, e.code
+            location = e.headers["Location"]
+            return location, urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+        raise AssertionError("authorize did not redirect")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()  # --exit-on-eof
+                self.proc.wait(timeout=5)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def sandbox_session() -> Iterator[Sandbox]:
+    """One sandbox for the whole run (do not use the doc-sample code/refresh token with it)."""
+    s = Sandbox()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    """A fresh sandbox per test (~10 ms): the doc-sample code and token work once in each."""
+    s = Sandbox()
+    yield s
+    s.close()
+
+
+# --- fake HTTP servers -------------------------------------------------------------------------
+
+
+class FakeServer:
+    """A loopback HTTP server answering every request with ``respond(handler)``.
+
+    ``respond`` returns (status, content_type, body bytes), or None to drop the connection
+    without answering."""
+
+    def __init__(self, respond: Callable[[BaseHTTPRequestHandler], Optional[Tuple[int, str, bytes]]]) -> None:
+        self.requests: List[Dict[str, object]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _handle(self) -> None:
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else b""
+                outer.requests.append(
+                    {"method": self.command, "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+                )
+                answer = respond(self)
+                if answer is None:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                status, ctype, payload = answer
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = _handle
+            do_POST = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+OK_BODY = b'{"code":"0","request_id":"fake-request-1","data":{}}'
+
+
+@pytest.fixture
+def fake_server() -> Iterator[Callable[..., FakeServer]]:
+    servers: List[FakeServer] = []
+
+    def make(respond: Optional[Callable[[BaseHTTPRequestHandler], Optional[Tuple[int, str, bytes]]]] = None) -> FakeServer:
+        s = FakeServer(respond or (lambda h: (200, "application/json", OK_BODY)))
+        servers.append(s)
+        return s
+
+    yield make
+    for s in servers:
+        s.close()
+
+
+class SilentServer:
+    """Accepts connections and never answers (for timeouts)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.conns: List[socket.socket] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        self.sock.settimeout(0.1)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+                self.conns.append(conn)  # held open, never read from or answered
+            except OSError:
+                continue
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        for c in self.conns:
+            c.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[SilentServer]:
+    s = SilentServer()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def closed_port() -> str:
+    """A loopback URL on which nothing listens."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return f"http://127.0.0.1:{port}"

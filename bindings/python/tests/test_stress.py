@@ -1,0 +1,114 @@
+"""Threads sharing one client; long loops do not grow memory."""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import iopkit as iop
+from conftest import APP_KEY, APP_SECRET, Sandbox
+
+THREADS = 8
+CALLS_PER_THREAD = 100
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_threads_share_one_client(sandbox_session: Sandbox) -> None:
+    codes = [sandbox_session.code() for _ in range(THREADS)]
+    with iop.IopClient(sandbox_session.base("lazada"), APP_KEY, APP_SECRET) as client:
+        shared_request = iop.IopRequest("/seller/get")
+        barrier = threading.Barrier(THREADS)
+
+        def work(i: int) -> int:
+            token = client.create_token(codes[i])
+            barrier.wait()
+            ok = 0
+            for n in range(CALLS_PER_THREAD):
+                if n % 2:
+                    response = client.execute(shared_request, token.access_token)
+                else:
+                    with iop.IopRequest("aliexpress.ds.category.get") as request:
+                        request.add_api_param("category_id", "3")
+                        response = client.execute(request, token.access_token)
+                if n % 25 == 0:
+                    client.set_timeout(30)  # setters are safe while other threads call
+                    with pytest.raises(iop.PlatformError):
+                        client.refresh_token("dead-refresh-token")  # last error is per thread
+                ok += response.is_success
+            return ok
+
+        with ThreadPoolExecutor(THREADS) as pool:
+            results = list(pool.map(work, range(THREADS)))
+        shared_request.close()
+    assert results == [CALLS_PER_THREAD] * THREADS
+
+
+def test_long_loop_does_not_grow_memory(sandbox_session: Sandbox) -> None:
+    assert os.path.exists("/proc/self/statm"), "the memory checks read /proc"
+    with iop.IopClient(sandbox_session.base("tw"), APP_KEY, APP_SECRET) as client:
+        token = client.create_token(sandbox_session.code())
+
+        def one(i: int) -> None:
+            with iop.IopRequest("/seller/get") as request:
+                request.add_api_param("n", i)
+                response = client.execute(request, token.access_token if i % 10 else "bad-token")
+                assert response.code == ("0" if i % 10 else "IllegalAccessToken")
+            if i % 50 == 0:
+                try:
+                    client.create_token("bad-code")
+                except iop.PlatformError as e:
+                    assert e.code == "InvalidCode"
+                client.sign(iop.IopRequest("/seller/get"), "t", timestamp_ms=1)
+                iop.parse_token(token.raw)
+
+        for i in range(2_000):  # warm-up: pools, allocator arenas
+            one(i)
+        gc.collect()
+        before = rss_bytes()
+        for i in range(20_000):
+            one(i)
+        gc.collect()
+        grown = rss_bytes() - before
+    print(f"RSS growth over 20,000 calls: {grown / 1024:.0f} KiB")
+    assert grown < 4 * 1024 * 1024, f"RSS grew by {grown / 1024:.0f} KiB over 20,000 calls"
+
+
+def test_native_objects_without_network_do_not_leak() -> None:
+    assert os.path.exists("/proc/self/statm"), "the memory checks read /proc"
+    body = '{"code":"0","access_token":"a","refresh_token":"r","expires_in":10,"refresh_expires_in":20}'
+
+    shared = iop.IopClient("http://127.0.0.1:1/rest", APP_KEY, APP_SECRET)
+
+    def one(i: int) -> None:
+        request = iop.IopRequest("/x")  # left to the finalizer
+        request.add_api_param("k", "v" * 100)
+        request.add_file_param("f", b"x" * 1000)
+        shared.sign(request)
+        iop.parse_token(body).to_json()
+        try:
+            iop.IopRequest("")
+        except iop.InvalidArgumentError:
+            pass
+        if i % 100 == 0:
+            with iop.IopClient("http://127.0.0.1:1/rest", APP_KEY, APP_SECRET, timeout=5) as client:
+                client.sign(request)
+
+    for i in range(2_000):
+        one(i)
+    gc.collect()
+    before = rss_bytes()
+    for i in range(20_000):
+        one(i)
+    gc.collect()
+    grown = rss_bytes() - before
+    shared.close()
+    print(f"RSS growth over 20,000 iterations: {grown / 1024:.0f} KiB")
+    assert grown < 4 * 1024 * 1024, f"RSS grew by {grown / 1024:.0f} KiB"
