@@ -1,0 +1,127 @@
+package io.iopkit.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Finds and loads {@code libiop_jni}, in this order:
+ * <ol>
+ *   <li>the system property {@code iopkit.library.path}: the library file itself, or a directory
+ *       holding it;</li>
+ *   <li>{@code System.loadLibrary("iop_jni")}, i.e. {@code java.library.path};</li>
+ *   <li>the copy bundled in the JAR ({@code /native/<os>-<arch>/libiop_jni.so}), extracted to a
+ *       temporary file deleted on exit (the only file this binding ever writes).</li>
+ * </ol>
+ * Then checks that the library implements this binding's native interface and that its major.minor
+ * version equals the binding's. Internal.
+ */
+public final class NativeLoader {
+    /** The interface version this binding's classes expect from the library. */
+    public static final int INTERFACE_VERSION = 1;
+
+    /** The library's base name. */
+    public static final String LIBRARY = "iop_jni";
+
+    private static volatile String source;
+
+    private NativeLoader() {}
+
+    /** Where the library was loaded from, or {@code null} before it is loaded. */
+    public static String source() {
+        return source;
+    }
+
+    /** The binding's own version (from the JAR). */
+    public static String bindingVersion() {
+        Properties p = new Properties();
+        try (InputStream in = NativeLoader.class.getResourceAsStream("/io/iopkit/iopkit.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    static synchronized void load() {
+        if (source != null) {
+            return;
+        }
+        String from = loadLibrary();
+        int iface = Native.interfaceVersion();
+        if (iface != INTERFACE_VERSION) {
+            throw new UnsatisfiedLinkError("iopkit: native library " + from + " implements interface version " + iface
+                    + " but this binding needs version " + INTERFACE_VERSION + " (library and JAR from different builds)");
+        }
+        String nativeVersion = Native.version();
+        String bindingVersion = bindingVersion();
+        if (!majorMinor(nativeVersion).equals(majorMinor(bindingVersion))) {
+            throw new UnsatisfiedLinkError("iopkit: native library " + from + " is version " + nativeVersion
+                    + " but this binding is version " + bindingVersion + " (major.minor must match)");
+        }
+        source = from;
+    }
+
+    private static String loadLibrary() {
+        String explicit = System.getProperty("iopkit.library.path");
+        if (explicit != null && !explicit.isEmpty()) {
+            File file = new File(explicit);
+            if (file.isDirectory()) {
+                file = new File(file, System.mapLibraryName(LIBRARY));
+            }
+            if (!file.isFile()) {
+                throw new UnsatisfiedLinkError("iopkit: -Diopkit.library.path=" + explicit + ": no such library file");
+            }
+            System.load(file.getAbsolutePath());
+            return file.getAbsolutePath();
+        }
+        UnsatisfiedLinkError notOnPath;
+        try {
+            System.loadLibrary(LIBRARY);
+            return "java.library.path";
+        } catch (UnsatisfiedLinkError e) {
+            notOnPath = e;
+        }
+        String resource = "/native/" + platform() + "/" + System.mapLibraryName(LIBRARY);
+        try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                UnsatisfiedLinkError e = new UnsatisfiedLinkError("iopkit: cannot find the native library "
+                        + System.mapLibraryName(LIBRARY) + ": not in -Diopkit.library.path, not on java.library.path ("
+                        + notOnPath.getMessage() + "), and the JAR bundles none for " + platform());
+                e.addSuppressed(notOnPath);
+                throw e;
+            }
+            Path tmp = Files.createTempFile("libiop_jni-", ".so");
+            tmp.toFile().deleteOnExit();
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            System.load(tmp.toAbsolutePath().toString());
+            return "jar:" + resource;
+        } catch (IOException e) {
+            UnsatisfiedLinkError error = new UnsatisfiedLinkError("iopkit: cannot extract " + resource + ": " + e);
+            error.initCause(e);
+            throw error;
+        }
+    }
+
+    /** {@code linux-x86_64}, {@code linux-aarch64}, … */
+    static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String o = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macos" : os.startsWith("windows") ? "windows" : os;
+        String a = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("arm64") ? "aarch64" : arch;
+        return o + "-" + a;
+    }
+
+    static String majorMinor(String version) {
+        String[] parts = version.split("\\.");
+        return parts.length >= 2 ? parts[0] + "." + parts[1] : version;
+    }
+}

@@ -1,0 +1,244 @@
+package io.iopkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The project's loopback gateway ({@code iop-sandbox --doc-samples --exit-on-eof}) in a child
+ * process; closing its stdin stops it. Path: env {@code IOP_SANDBOX}, else the system property
+ * {@code iopkit.sandbox} (set by the POM), else {@code ../../target/debug/iop-sandbox}.
+ */
+final class Sandbox implements AutoCloseable {
+    static final String APP_KEY = "100001";
+    static final String APP_SECRET = "sandboxSecret-100001-0123456789abcdef";
+    static final String NON_REFRESHABLE_APP_KEY = "100002";
+    static final String NON_REFRESHABLE_APP_SECRET = "sandboxSecret-100002-0123456789abcdef";
+
+    private final Process process;
+    final String url;
+
+    private Sandbox(Process process, String url) {
+        this.process = process;
+        this.url = url;
+    }
+
+    static Path binary() {
+        String env = System.getenv("IOP_SANDBOX");
+        String path = env != null && !env.isEmpty() ? env : System.getProperty("iopkit.sandbox", "../../target/debug/iop-sandbox");
+        return Path.of(path).toAbsolutePath().normalize();
+    }
+
+    static Sandbox start() throws IOException {
+        Path bin = binary();
+        if (!Files.isExecutable(bin)) {
+            throw new IllegalStateException("sandbox binary not found: " + bin
+                    + " (build it with `cargo build -p iopkit-sandbox`, or set IOP_SANDBOX)");
+        }
+        ProcessBuilder pb = new ProcessBuilder(bin.toString(), "--doc-samples", "--exit-on-eof");
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = out.readLine();
+        String prefix = "iop-sandbox listening on ";
+        if (first == null || !first.startsWith(prefix)) {
+            p.destroyForcibly();
+            throw new IOException("unexpected sandbox banner: " + first);
+        }
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // The rest of the banner: discarded.
+                }
+            } catch (IOException ignored) {
+                // The process ended.
+            }
+        }, "sandbox-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        Sandbox sandbox = new Sandbox(p, first.substring(prefix.length()).trim());
+        sandbox.primeConnectionThreads();
+        return sandbox;
+    }
+
+    /** Lazada GOP base ({@code …/lazada/rest}). */
+    String lazada() {
+        return url + "/lazada/rest";
+    }
+
+    /** Taobao TW GOP base. */
+    String tw() {
+        return url + "/tw/rest";
+    }
+
+    /** AliExpress GOP base ({@code …/aliexpress/rest}). */
+    String aliexpress() {
+        return url + "/aliexpress/rest";
+    }
+
+    /** AliExpress bare host: GOP appends {@code /rest}, TOP uses {@code /sync}. */
+    String aliexpressHost() {
+        return url + "/aliexpress";
+    }
+
+    /** A fresh one-time authorization code for {@code appKey}. */
+    String code(String appKey) throws IOException {
+        String body = post("/_sandbox/code?client_id=" + appKey);
+        Matcher m = Pattern.compile("\"code\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+        if (!m.find()) {
+            throw new IOException("no code in " + body);
+        }
+        return m.group(1);
+    }
+
+    /** A code obtained as a seller would: the OAuth page redirects back with {@code ?code=…&state=…}. */
+    String codeThroughOAuth(String appKey, String state) throws IOException {
+        String redirect = "https://example.invalid/callback";
+        Reply r = http("GET", "/lazada/oauth/authorize?response_type=code&force_auth=true&redirect_uri=" + redirect
+                + "&client_id=" + appKey + "&state=" + state);
+        if (r.status != 302) {
+            throw new IOException("authorize answered " + r.status + ": " + r.body);
+        }
+        String location = r.header("location");
+        if (!location.startsWith(redirect) || !location.contains("state=" + state)) {
+            throw new IOException("unexpected redirect " + location);
+        }
+        Matcher m = Pattern.compile("[?&]code=([^&]+)").matcher(location);
+        if (!m.find()) {
+            throw new IOException("no code in " + location);
+        }
+        return java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+    }
+
+    /** Moves the sandbox's token clock forward. */
+    void advanceClock(long seconds) throws IOException {
+        post("/_sandbox/clock/advance?seconds=" + seconds);
+    }
+
+    private String post(String path) throws IOException {
+        Reply r = http("POST", path);
+        if (r.status != 200) {
+            throw new IOException(path + " answered " + r.status + ": " + r.body);
+        }
+        return r.body;
+    }
+
+    /** An HTTP/1.1 answer. */
+    static final class Reply {
+        final int status;
+        final String head;
+        final String body;
+
+        Reply(int status, String head, String body) {
+            this.status = status;
+            this.head = head;
+            this.body = body;
+        }
+
+        String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * One control request on its own connection ({@code Connection: close}), so that no idle
+     * keep-alive connection of the test harness holds one of the sandbox's connection threads.
+     */
+    private Reply http(String method, String pathAndQuery) throws IOException {
+        URI u = URI.create(url);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(u.getHost(), u.getPort()), 5_000);
+            s.setSoTimeout(10_000);
+            String request = method + " " + pathAndQuery + " HTTP/1.1\r\nHost: " + u.getHost() + ":" + u.getPort()
+                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = all.indexOf("\r\n\r\n");
+            if (!all.startsWith("HTTP/1.1 ") || split < 0) {
+                throw new IOException("unexpected answer to " + pathAndQuery + ": " + all);
+            }
+            int status = Integer.parseInt(all.substring(9, 12));
+            return new Reply(status, all.substring(0, split), all.substring(split + 4));
+        }
+    }
+
+    /**
+     * Works around a race in the sandbox's HTTP server (tiny_http 0.12's TaskPool counts a woken
+     * connection thread as still idle, so a burst of new connections can leave one queued, unserved,
+     * until another connection closes; with keep-alive clients that can be until the read timeout).
+     * Opening and closing a batch of connections leaves plenty of idle threads for the bursts the
+     * tests make.
+     */
+    private void primeConnectionThreads() throws IOException {
+        URI u = URI.create(url);
+        byte[] request = ("GET /_sandbox/health HTTP/1.1\r\nHost: " + u.getHost() + ":" + u.getPort() + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            // One at a time, each answered (and so holding its own server thread) before the next.
+            for (int i = 0; i < 40; i++) {
+                Socket s = new Socket();
+                sockets.add(s);
+                s.connect(new InetSocketAddress(u.getHost(), u.getPort()), 5_000);
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(request);
+                s.getOutputStream().flush();
+                readOneResponse(s.getInputStream());
+            }
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    private static void readOneResponse(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed in the response head");
+            }
+            head.append((char) b);
+        }
+        Matcher m = Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(head);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        if (in.readNBytes(length).length != length) {
+            throw new IOException("connection closed in the response body");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.getOutputStream().close();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
