@@ -26,6 +26,7 @@ mod config;
 mod control;
 mod envelope;
 mod flavour;
+mod http1;
 mod ids;
 mod multipart;
 mod oauth;

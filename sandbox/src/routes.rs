@@ -76,6 +76,18 @@ pub(crate) fn handle(state: &State, rq: &Incoming) -> Reply {
     reply
 }
 
+/// The reply to a request whose head is not valid HTTP/1.1.
+pub(crate) fn bad_request() -> Reply {
+    let e = ApiError::invalid_request("it is not valid HTTP/1.1");
+    Reply::json(e.status, &e.body(Style::Flat, &ids::request_id()))
+}
+
+/// The reply to a request whose head exceeds the size limit.
+pub(crate) fn head_too_large() -> Reply {
+    let e = ApiError::invalid_request("the request line and headers exceed 64 KiB");
+    Reply::json(431, &e.body(Style::Flat, &ids::request_id()))
+}
+
 /// The reply for a request whose handler panicked.
 pub(crate) fn internal_error(rq: &Incoming) -> Reply {
     let e = ApiError::internal();

@@ -1,28 +1,29 @@
-//! The HTTP server: a `tiny_http` listener on loopback served by a few worker threads.
+//! The HTTP server: an accept loop on loopback and one thread per connection, speaking
+//! HTTP/1.1 with keep-alive through [`crate::http1`].
 
-use std::io::{self, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::collections::HashMap;
+use std::io::{self, BufReader};
+use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use tiny_http::{Header, Request, Response, Server};
-
 use crate::config::{AppConfig, Config};
 use crate::flavour::Flavour;
+use crate::http1::{self, Next};
 use crate::reply::Reply;
-use crate::request::{BodyError, Incoming, MAX_BODY_BYTES};
+use crate::request::Incoming;
 use crate::routes;
 use crate::state::State;
 
-/// Worker threads per sandbox.
-const WORKERS: usize = 4;
-
-/// Above this declared body size tiny_http's own draining (one buffer of the declared size)
-/// is avoided: the connection is answered and then abandoned.
-const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+/// Connections served at once; more are answered `503` and closed.
+const MAX_CONNECTIONS: usize = 1024;
+/// How long a connection may sit idle (or a client take to send a request) before it is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long `drop` waits for connection threads to finish the request at hand.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Counters of what a sandbox has served.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -42,10 +43,9 @@ pub struct Stats {
 /// A running sandbox gateway; dropping it stops the server and joins its threads.
 pub struct Sandbox {
     state: Arc<State>,
-    server: Arc<Server>,
     addr: SocketAddr,
-    stopping: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    shared: Arc<Shared>,
+    acceptor: Option<JoinHandle<()>>,
 }
 
 impl Sandbox {
@@ -67,28 +67,14 @@ impl Sandbox {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "the sandbox only listens on loopback addresses"));
         }
         config.validate().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let server = Server::http(addr).map_err(|e| match e.downcast::<io::Error>() {
-            Ok(io) => *io,
-            Err(other) => io::Error::other(other.to_string()),
-        })?;
-        let addr = server.server_addr().to_ip().ok_or_else(|| io::Error::other("the server has no IP address"))?;
-        let server = Arc::new(server);
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
         let state = Arc::new(State::new(&config));
-        let stopping = Arc::new(AtomicBool::new(false));
-        let mut workers = Vec::with_capacity(WORKERS);
-        for i in 0..WORKERS {
-            let (srv, st, stop) = (server.clone(), state.clone(), stopping.clone());
-            let spawned = thread::Builder::new().name(format!("iop-sandbox-{i}")).spawn(move || work(&srv, &st, &stop));
-            match spawned {
-                Ok(handle) => workers.push(handle),
-                Err(e) => {
-                    // Stop the workers already running (Drop does it) and report.
-                    drop(Sandbox { state, server, addr, stopping, workers });
-                    return Err(e);
-                }
-            }
-        }
-        Ok(Sandbox { state, server, addr, stopping, workers })
+        let shared = Arc::new(Shared::default());
+        let (st, sh) = (state.clone(), shared.clone());
+        let acceptor =
+            thread::Builder::new().name("iop-sandbox-accept".into()).spawn(move || accept(&listener, &st, &sh))?;
+        Ok(Sandbox { state, addr, shared, acceptor: Some(acceptor) })
     }
 
     /// The address the sandbox listens on.
@@ -158,103 +144,112 @@ impl std::fmt::Debug for Sandbox {
     }
 }
 
-/// How long `drop` waits for workers still busy with a request (e.g. a client that never
-/// sends its announced body) before leaving them to finish on their own.
-const STOP_GRACE: Duration = Duration::from_secs(5);
+/// What the accept loop and the connection threads share.
+#[derive(Default)]
+struct Shared {
+    stopping: AtomicBool,
+    next_id: AtomicU64,
+    /// Live connections (a handle to each socket, so that stopping can shut them down).
+    connections: Mutex<HashMap<u64, TcpStream>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Shared {
+    fn connections(&self) -> MutexGuard<'_, HashMap<u64, TcpStream>> {
+        self.connections.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn threads(&self) -> MutexGuard<'_, Vec<JoinHandle<()>>> {
+        self.threads.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 impl Drop for Sandbox {
-    /// Stops accepting requests, lets the workers finish the request at hand and joins them
-    /// (a worker stuck on a stalled client longer than 5 s is detached instead).
+    /// Stops accepting, shuts every open connection down, and joins the threads (one still
+    /// busy after 5 s, e.g. in a handler, is detached instead).
     fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        for _ in 0..self.workers.len() {
-            self.server.unblock();
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        // Wake the accept loop with a connection of our own.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
         }
+        for stream in self.shared.connections().values() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+        let threads: Vec<JoinHandle<()>> = self.shared.threads().drain(..).collect();
         let deadline = Instant::now() + STOP_GRACE;
-        while Instant::now() < deadline && !self.workers.iter().all(JoinHandle::is_finished) {
+        while Instant::now() < deadline && !threads.iter().all(JoinHandle::is_finished) {
             thread::sleep(Duration::from_millis(2));
         }
-        for w in self.workers.drain(..) {
-            if w.is_finished() {
-                let _ = w.join();
+        for t in threads.into_iter().filter(JoinHandle::is_finished) {
+            let _ = t.join();
+        }
+    }
+}
+
+fn accept(listener: &TcpListener, state: &Arc<State>, shared: &Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut live = shared.connections();
+            if live.len() >= MAX_CONNECTIONS {
+                drop(live);
+                let busy = Reply::json(
+                    503,
+                    &serde_json::json!({"code": "ServiceUnavailable", "message": "Too many connections"}),
+                );
+                let _ = http1::write_reply(&mut &stream, &busy, true);
+                continue;
+            }
+            match stream.try_clone() {
+                Ok(handle) => live.insert(id, handle),
+                Err(_) => continue,
+            };
+        }
+        let (st, sh) = (state.clone(), shared.clone());
+        let spawned = thread::Builder::new().name("iop-sandbox-conn".into()).spawn(move || {
+            serve_connection(stream, &st, &sh);
+            sh.connections().remove(&id);
+        });
+        let mut threads = shared.threads();
+        threads.retain(|t| !t.is_finished());
+        match spawned {
+            Ok(handle) => threads.push(handle),
+            Err(_) => {
+                shared.connections().remove(&id);
             }
         }
     }
 }
 
-fn work(server: &Server, state: &State, stopping: &AtomicBool) {
-    while !stopping.load(Ordering::SeqCst) {
-        match server.recv() {
-            Ok(rq) => {
-                // A panic only loses this request (tiny_http answers 500 if it was not answered).
-                let _ = panic::catch_unwind(AssertUnwindSafe(|| serve(state, rq)));
+/// Serves requests on one connection until the client closes it, asks to, or idles too long.
+fn serve_connection(stream: TcpStream, state: &State, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(IDLE_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let mut writer = &stream;
+    let mut reader = BufReader::new(&stream);
+    loop {
+        let (reply, keep_alive) = match http1::read_request(&mut reader, &mut writer) {
+            Next::Closed => return,
+            Next::Malformed => (routes::bad_request(), false),
+            Next::HeadTooLarge => (routes::head_too_large(), false),
+            Next::Request(rq) => {
+                let incoming = Incoming::new(&rq.method, &rq.target, rq.content_type, rq.body);
+                let reply = panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, &incoming)))
+                    .unwrap_or_else(|_| routes::internal_error(&incoming));
+                (reply, rq.keep_alive)
             }
-            Err(_) => continue,
+        };
+        let keep_alive = keep_alive && !shared.stopping.load(Ordering::SeqCst);
+        if http1::write_reply(&mut writer, &reply, !keep_alive).is_err() || !keep_alive {
+            let _ = stream.shutdown(Shutdown::Write);
+            return;
         }
-    }
-}
-
-fn serve(state: &State, mut rq: Request) {
-    let content_type =
-        rq.headers().iter().find(|h| h.field.equiv("Content-Type")).map(|h| h.value.as_str().to_string());
-    let declared = rq.body_length();
-    let body = read_body(&mut rq);
-    let incoming = Incoming::new(rq.method().as_str(), rq.url(), content_type, body);
-    let reply = panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, &incoming)))
-        .unwrap_or_else(|_| routes::internal_error(&incoming));
-    if declared.is_some_and(|n| n > DRAIN_LIMIT) {
-        abandon(rq, reply);
-    } else {
-        let _ = rq.respond(response(reply));
-    }
-}
-
-fn read_body(rq: &mut Request) -> Result<Vec<u8>, BodyError> {
-    if rq.body_length().is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(BodyError::TooLarge);
-    }
-    let mut body = Vec::new();
-    match rq.as_reader().take(MAX_BODY_BYTES as u64 + 1).read_to_end(&mut body) {
-        Ok(_) if body.len() > MAX_BODY_BYTES => Err(BodyError::TooLarge),
-        Ok(_) => Ok(body),
-        Err(_) => Err(BodyError::Unreadable),
-    }
-}
-
-fn response(reply: Reply) -> Response<io::Cursor<Vec<u8>>> {
-    let mut r = Response::from_data(reply.body).with_status_code(reply.status);
-    for (k, v) in &reply.headers {
-        if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            r.add_header(h);
-        }
-    }
-    r
-}
-
-/// Answers a request that declared an enormous body without letting tiny_http drain it (its
-/// drain allocates the declared size at once, which aborts the process for absurd sizes).
-///
-/// tiny_http can only hand over the raw connection after printing a response head, so it prints
-/// an interim `100 Continue` and the real response follows, written by hand with
-/// `Connection: close`. The connection is then leaked on purpose (one descriptor per such request).
-fn abandon(rq: Request, reply: Reply) {
-    let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
-    for (k, v) in &reply.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", reply.body.len()));
-    let mut stream = rq.upgrade("close", Response::empty(100));
-    let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&reply.body)).and_then(|_| stream.flush());
-    std::mem::forget(stream);
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        413 => "Payload Too Large",
-        _ => "Error",
     }
 }

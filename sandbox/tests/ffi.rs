@@ -36,7 +36,7 @@ fn start_issue_advance_free() {
         assert_eq!(iop_sandbox_advance_clock(sb, -86_400), 0);
 
         iop_sandbox_free(sb);
-        // The listener closes shortly after (tiny_http's accept thread winds down on its own).
+        // The listener is closed once iop_sandbox_free returns.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while std::net::TcpStream::connect(url.trim_start_matches("http://")).is_ok() {
             assert!(std::time::Instant::now() < deadline, "still listening after iop_sandbox_free");

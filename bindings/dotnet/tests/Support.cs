@@ -123,9 +123,7 @@ namespace Iopkit.Tests
         {
             HttpWebRequest req = (HttpWebRequest)WebRequest.Create(url);
             req.Proxy = null;
-            // No idle keep-alive connection left behind: the sandbox (tiny_http) serves each open
-            // connection on a thread of a small pool, and idle connections can starve new ones.
-            req.KeepAlive = false;
+            req.KeepAlive = false; // control calls leave no idle connection behind
             req.Method = method;
             if (method == "POST")
             {

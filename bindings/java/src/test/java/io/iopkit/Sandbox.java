@@ -2,7 +2,6 @@ package io.iopkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -11,8 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,9 +66,7 @@ final class Sandbox implements AutoCloseable {
         }, "sandbox-stdout");
         drain.setDaemon(true);
         drain.start();
-        Sandbox sandbox = new Sandbox(p, first.substring(prefix.length()).trim());
-        sandbox.primeConnectionThreads();
-        return sandbox;
+        return new Sandbox(p, first.substring(prefix.length()).trim());
     }
 
     /** Lazada GOP base ({@code …/lazada/rest}). */
@@ -180,52 +175,6 @@ final class Sandbox implements AutoCloseable {
             }
             int status = Integer.parseInt(all.substring(9, 12));
             return new Reply(status, all.substring(0, split), all.substring(split + 4));
-        }
-    }
-
-    /**
-     * Works around a race in the sandbox's HTTP server (tiny_http 0.12's TaskPool counts a woken
-     * connection thread as still idle, so a burst of new connections can leave one queued, unserved,
-     * until another connection closes; with keep-alive clients that can be until the read timeout).
-     * Opening and closing a batch of connections leaves plenty of idle threads for the bursts the
-     * tests make.
-     */
-    private void primeConnectionThreads() throws IOException {
-        URI u = URI.create(url);
-        byte[] request = ("GET /_sandbox/health HTTP/1.1\r\nHost: " + u.getHost() + ":" + u.getPort() + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
-        List<Socket> sockets = new ArrayList<>();
-        try {
-            // One at a time, each answered (and so holding its own server thread) before the next.
-            for (int i = 0; i < 40; i++) {
-                Socket s = new Socket();
-                sockets.add(s);
-                s.connect(new InetSocketAddress(u.getHost(), u.getPort()), 5_000);
-                s.setSoTimeout(10_000);
-                s.getOutputStream().write(request);
-                s.getOutputStream().flush();
-                readOneResponse(s.getInputStream());
-            }
-        } finally {
-            for (Socket s : sockets) {
-                s.close();
-            }
-        }
-    }
-
-    private static void readOneResponse(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed in the response head");
-            }
-            head.append((char) b);
-        }
-        Matcher m = Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(head);
-        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-        if (in.readNBytes(length).length != length) {
-            throw new IOException("connection closed in the response body");
         }
     }
 
