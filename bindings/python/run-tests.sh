@@ -11,8 +11,8 @@ VENV="$ROOT/target/python-venv"
 PY="$VENV/bin/python"
 PYTEST_VERSION="8.4.2"
 SETUPTOOLS_VERSION="80.9.0"
-LOG_DIR="$ROOT/target/test-logs"
-LOG="$LOG_DIR/python.log"
+LOG_DIR="$ROOT/target/python"
+LOG="$LOG_DIR/pytest.log"
 
 # 1. libiop + iop-sandbox (debug), and the library copied into the package
 "$HERE/build_native.sh" debug
@@ -42,7 +42,7 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 
-summary="$(grep -E '(passed|failed|error|no tests ran)' "$LOG" | tail -n 1 || true)"
+summary="$(grep -aE '(passed|failed|error|no tests ran)' "$LOG" | tail -n 1 || true)"
 count() { echo "$summary" | grep -Eo "[0-9]+ $1" | grep -Eo '[0-9]+' | head -n 1 || true; }
 passed="$(count passed)"; failed="$(count failed)"; errors="$(count 'errors?')"
 passed="${passed:-0}"; failed=$(( ${failed:-0} + ${errors:-0} ))
