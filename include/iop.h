@@ -320,8 +320,9 @@ IopStatus iop_request_set_api_name(IopRequest *request, const char *api_name);
 IopStatus iop_request_add_param(IopRequest *request, const char *key, const char *value);
 
 /**
- * Attaches a file as a multipart part (never signed). `data` (copied) may be NULL only when
- * `len` is 0.
+ * Attaches a file as a multipart part (never signed). `content_type` is a MIME type such as
+ * `image/png`, or NULL for `application/octet-stream`. `data` (copied) may be NULL only when
+ * `len` is 0. All strings are copied.
  *
  * # Safety
  * `data` points to `len` readable bytes; other pointers are NULL or valid.
@@ -329,6 +330,7 @@ IopStatus iop_request_add_param(IopRequest *request, const char *key, const char
 IopStatus iop_request_add_file(IopRequest *request,
                                const char *name,
                                const char *file_name,
+                               const char *content_type,
                                const uint8_t *data,
                                size_t len);
 

@@ -22,6 +22,8 @@ pub struct FilePart {
     pub name: String,
     /// The file name announced in the part.
     pub file_name: String,
+    /// The part's `Content-Type`; `application/octet-stream` when `None`.
+    pub content_type: Option<String>,
     /// The file's bytes.
     pub content: Vec<u8>,
 }
@@ -91,12 +93,28 @@ impl Request {
         Ok(())
     }
 
-    /// Attaches a file, sent as a multipart part (POST only; not signed).
-    pub fn add_file(&mut self, name: &str, file_name: &str, content: &[u8]) -> Result<()> {
+    /// Attaches a file, sent as a multipart part (POST only; not signed). `content_type` is
+    /// a MIME type such as `image/png`; `None` sends `application/octet-stream`.
+    pub fn add_file(&mut self, name: &str, file_name: &str, content_type: Option<&str>, content: &[u8]) -> Result<()> {
         if name.is_empty() {
             return Err(Error::invalid_argument("name", "must not be empty"));
         }
-        self.files.push(FilePart { name: name.to_owned(), file_name: file_name.to_owned(), content: content.to_vec() });
+        if let Some(ct) = content_type {
+            let (kind, sub) = ct.split_once('/').unwrap_or(("", ""));
+            let token = |t: &str| {
+                !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+            };
+            let params_ok = sub.split(';').skip(1).all(|p| !p.contains(['\r', '\n']));
+            if !token(kind) || !token(sub.split(';').next().unwrap_or("").trim()) || !params_ok {
+                return Err(Error::invalid_argument("content_type", "must be a MIME type such as image/png"));
+            }
+        }
+        self.files.push(FilePart {
+            name: name.to_owned(),
+            file_name: file_name.to_owned(),
+            content_type: content_type.map(str::to_owned),
+            content: content.to_vec(),
+        });
         Ok(())
     }
 
@@ -158,6 +176,12 @@ mod tests {
         assert!(r.add_param("sign", "v").is_err());
         assert!(r.add_header("Bad Name", "v").is_err());
         assert!(r.add_header("X-Ok", "a\r\nb").is_err());
+        assert!(r.add_file("f", "a.png", Some("image png"), b"x").is_err());
+        assert!(r.add_file("f", "a.png", Some("image/"), b"x").is_err());
+        assert!(r.add_file("f", "a.png", Some("text/plain\r\nX: y"), b"x").is_err());
+        r.add_file("f", "a.png", Some("image/png"), b"x").unwrap();
+        r.add_file("f", "a.txt", Some("text/plain; charset=utf-8"), b"x").unwrap();
+        r.add_file("f", "a.bin", None, b"x").unwrap();
         r.add_param("code", "c1").unwrap();
         r.add_param("code", "c2").unwrap();
         assert_eq!(r.params()["code"], "c2");

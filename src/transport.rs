@@ -93,7 +93,12 @@ pub fn send(agent: &Agent, out: &Outgoing<'_>, max_body: u64) -> Result<Incoming
                     form = form.text(k, v);
                 }
                 for file in out.files {
-                    form = form.part(&file.name, Part::bytes(&file.content).file_name(&file.file_name));
+                    let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
+                    let part =
+                        Part::bytes(&file.content).file_name(&file.file_name).mime_str(content_type).map_err(|_| {
+                            Error::invalid_argument("content_type", "must be a MIME type such as image/png")
+                        })?;
+                    form = form.part(&file.name, part);
                 }
                 req.send(form)
             }

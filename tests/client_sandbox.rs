@@ -119,7 +119,7 @@ fn generic_calls_and_access_token_expiry() {
     }
     let mut upload = Request::new("/seller/get").unwrap();
     upload.add_param("note", "multipart text part").unwrap();
-    upload.add_file("image", "logo.png", &[0x89, b'P', b'N', b'G', 0, 1, 2]).unwrap();
+    upload.add_file("image", "logo.png", Some("image/png"), &[0x89, b'P', b'N', b'G', 0, 1, 2]).unwrap();
     let r = c.execute(&upload, Some(token), Some(Protocol::Gop)).unwrap();
     assert!(r.is_success(), "files are sent but not signed: {}", r.body());
 
@@ -196,7 +196,7 @@ fn awkward_values_are_signed_as_sent_in_every_encoding() {
         }
         r.set_http_method(method);
         if files {
-            r.add_file("file", "a b.txt", b"\x00\xff bytes").unwrap();
+            r.add_file("file", "a b.txt", None, b"\x00\xff bytes").unwrap();
         }
         let resp = c.execute(&r, Some(t.access_token.expose()), None).unwrap();
         assert!(resp.is_success(), "{method:?} files={files}: {}", resp.body());

@@ -111,3 +111,33 @@ fn tls_is_verified_and_failures_are_typed() {
     assert_eq!(e.kind(), ErrorKind::Tls, "{e}");
     assert_clean(&e);
 }
+
+#[test]
+fn file_parts_carry_their_content_type() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/rest", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 8192];
+        while !String::from_utf8_lossy(&seen).contains("--\r\n") {
+            let n = s.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+        }
+        s.write_all(&http(200, "application/json", r#"{"code":"0"}"#)).unwrap();
+        String::from_utf8_lossy(&seen).into_owned()
+    });
+    let c = Client::new(&url, "500123", SECRET).unwrap();
+    let mut r = Request::new("/image/upload").unwrap();
+    r.add_file("image", "logo.png", Some("image/png"), b"PNG").unwrap();
+    r.add_file("raw", "blob.bin", None, b"BIN").unwrap();
+    assert!(c.execute(&r, None, None).unwrap().is_success());
+    let sent = server.join().unwrap();
+    assert!(sent.contains("filename=\"logo.png\"\r\nContent-Type: image/png\r\n"), "{sent}");
+    assert!(sent.contains("filename=\"blob.bin\"\r\nContent-Type: application/octet-stream\r\n"), "{sent}");
+}

@@ -19,7 +19,9 @@ fn bursts_of_new_connections_beside_idle_keep_alive_ones() {
     let config = ClientConfig { read_timeout: Duration::from_secs(5), ..ClientConfig::default() };
     let start = Instant::now();
     for _round in 0..3 {
-        let fresh = Arc::new(iop::Client::with_config(&sb.base_url(Flavour::Lazada), APP_KEY, APP_SECRET, config.clone()).unwrap());
+        let fresh = Arc::new(
+            iop::Client::with_config(&sb.base_url(Flavour::Lazada), APP_KEY, APP_SECRET, config.clone()).unwrap(),
+        );
         let threads: Vec<_> = (0..8)
             .map(|_| {
                 let c = fresh.clone();

@@ -47,7 +47,7 @@ IopStatus iop_request_new(const char *api_name, IopRequest **out_request);
 void iop_request_free(IopRequest *request);
 IopStatus iop_request_set_api_name(IopRequest *request, const char *api_name);
 IopStatus iop_request_add_param(IopRequest *request, const char *key, const char *value);
-IopStatus iop_request_add_file(IopRequest *request, const char *name, const char *file_name, const uint8_t *data, size_t len);
+IopStatus iop_request_add_file(IopRequest *request, const char *name, const char *file_name, const char *content_type, const uint8_t *data, size_t len);
 IopStatus iop_request_add_header(IopRequest *request, const char *name, const char *value);
 IopStatus iop_request_set_http_method(IopRequest *request, int32_t method);
 void iop_response_free(IopResponse *response);

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use super::guard::{self, handle_mut, handle_type};
 use super::status::{IopHttpMethod, IopStatus};
-use super::strings::{arg_str, out_arg};
+use super::strings::{arg_str, opt_str, out_arg};
 use crate::error::Error;
 use crate::request::{HttpMethod, Request};
 
@@ -70,8 +70,9 @@ pub unsafe extern "C" fn iop_request_add_param(
     })
 }
 
-/// Attaches a file as a multipart part (never signed). `data` (copied) may be NULL only when
-/// `len` is 0.
+/// Attaches a file as a multipart part (never signed). `content_type` is a MIME type such as
+/// `image/png`, or NULL for `application/octet-stream`. `data` (copied) may be NULL only when
+/// `len` is 0. All strings are copied.
 ///
 /// # Safety
 /// `data` points to `len` readable bytes; other pointers are NULL or valid.
@@ -80,6 +81,7 @@ pub unsafe extern "C" fn iop_request_add_file(
     request: *mut IopRequest,
     name: *const c_char,
     file_name: *const c_char,
+    content_type: *const c_char,
     data: *const u8,
     len: usize,
 ) -> IopStatus {
@@ -91,7 +93,12 @@ pub unsafe extern "C" fn iop_request_add_file(
             // SAFETY: caller promises `len` readable bytes.
             (false, _) => unsafe { std::slice::from_raw_parts(data, len) },
         };
-        r.request.add_file(unsafe { arg_str(name, "name") }?, unsafe { arg_str(file_name, "file_name") }?, bytes)
+        r.request.add_file(
+            unsafe { arg_str(name, "name") }?,
+            unsafe { arg_str(file_name, "file_name") }?,
+            unsafe { opt_str(content_type, "content_type") }?,
+            bytes,
+        )
     })
 }
 

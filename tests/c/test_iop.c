@@ -255,11 +255,13 @@ static void test_null_request_args(void) {
     CHECK_INVALID(iop_request_add_param(NULL, "k", "v"), "request");
     CHECK_INVALID(iop_request_add_param(r, NULL, "v"), "key");
     CHECK_INVALID(iop_request_add_param(r, "k", NULL), "value");
-    CHECK_INVALID(iop_request_add_file(NULL, "f", "f.bin", data, 3), "request");
-    CHECK_INVALID(iop_request_add_file(r, NULL, "f.bin", data, 3), "name");
-    CHECK_INVALID(iop_request_add_file(r, "f", NULL, data, 3), "file_name");
-    CHECK_INVALID(iop_request_add_file(r, "f", "f.bin", NULL, 3), "data");
-    CHECK_STATUS(iop_request_add_file(r, "empty", "empty.bin", NULL, 0), IOP_OK);
+    CHECK_INVALID(iop_request_add_file(NULL, "f", "f.bin", NULL, data, 3), "request");
+    CHECK_INVALID(iop_request_add_file(r, NULL, "f.bin", NULL, data, 3), "name");
+    CHECK_INVALID(iop_request_add_file(r, "f", NULL, NULL, data, 3), "file_name");
+    CHECK_INVALID(iop_request_add_file(r, "f", "f.bin", NULL, NULL, 3), "data");
+    CHECK_STATUS(iop_request_add_file(r, "empty", "empty.bin", NULL, NULL, 0), IOP_OK);
+    CHECK_INVALID(iop_request_add_file(r, "f", "f.png", "not a mime type", data, 3), "content_type");
+    CHECK_STATUS(iop_request_add_file(r, "typed", "f.png", "image/png", data, 3), IOP_OK);
     CHECK_INVALID(iop_request_add_header(NULL, "X-A", "1"), "request");
     CHECK_INVALID(iop_request_add_header(r, NULL, "1"), "name");
     CHECK_INVALID(iop_request_add_header(r, "X-A", NULL), "value");
@@ -344,8 +346,9 @@ static void test_invalid_utf8(void) {
     CHECK_INVALID(iop_request_add_param(r, bad, "v"), "key");
     CHECK_INVALID(iop_request_add_param(r, "k", bad), "value");
     CHECK_CONTAINS(iop_last_error_message(), "not valid UTF-8");
-    CHECK_INVALID(iop_request_add_file(r, bad, "f", NULL, 0), "name");
-    CHECK_INVALID(iop_request_add_file(r, "f", bad, NULL, 0), "file_name");
+    CHECK_INVALID(iop_request_add_file(r, bad, "f", NULL, NULL, 0), "name");
+    CHECK_INVALID(iop_request_add_file(r, "f", bad, NULL, NULL, 0), "file_name");
+    CHECK_INVALID(iop_request_add_file(r, "f", "f", bad, NULL, 0), "content_type");
     CHECK_INVALID(iop_request_add_header(r, bad, "v"), "name");
     CHECK_INVALID(iop_request_add_header(r, "X-A", bad), "value");
     CHECK_INVALID(iop_client_execute(c, r, bad, IOP_PROTOCOL_GOP, &resp), "access_token");
@@ -1183,8 +1186,8 @@ static void test_execute_files_and_headers(void) {
     static const uint8_t image[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe};
     REQUIRE_OK(iop_request_new("/seller/get", &r));
     REQUIRE_OK(iop_request_add_param(r, "note", "multipart"));
-    REQUIRE_OK(iop_request_add_file(r, "image", "image.png", image, sizeof image));
-    REQUIRE_OK(iop_request_add_file(r, "empty", "empty.txt", NULL, 0));
+    REQUIRE_OK(iop_request_add_file(r, "image", "image.png", "image/png", image, sizeof image));
+    REQUIRE_OK(iop_request_add_file(r, "empty", "empty.txt", NULL, NULL, 0));
     REQUIRE_OK(iop_request_add_header(r, "X-Iopkit-Test", "c"));
     /* Files are not signed: the multipart call verifies. */
     REQUIRE_OK(iop_client_execute(c, r, iop_token_access_token(t), IOP_PROTOCOL_GOP, &resp));

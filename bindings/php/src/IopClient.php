@@ -292,13 +292,14 @@ class IopClient
                     throw new InvalidArgumentException("invalid argument `$key`: file content must be a string", 1);
                 }
                 $name = Native::text(\is_array($file) ? ($file['name'] ?? $key) : $key, 'fileName');
+                $type = \is_array($file) && isset($file['type']) ? Native::text($file['type'], 'mimeType') : null;
                 $len = \strlen($content);
                 $data = null;
                 if ($len > 0) {
                     $data = $f->new("uint8_t[$len]");
                     FFI::memcpy($data, $content, $len);
                 }
-                Native::check($f->iop_request_add_file($req, $key, $name, $data, $len));
+                Native::check($f->iop_request_add_file($req, $key, $name, $type, $data, $len));
             }
             foreach ((array) $request->headerParams as $name => $value) {
                 $name = Native::text((string) $name, 'header name');

@@ -53,7 +53,7 @@ _PROTOTYPES = {
     "iop_request_free": (None, [c_void_p]),
     "iop_request_set_api_name": (c_int32, [c_void_p, c_char_p]),
     "iop_request_add_param": (c_int32, [c_void_p, c_char_p, c_char_p]),
-    "iop_request_add_file": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_size_t]),
+    "iop_request_add_file": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_size_t]),
     "iop_request_add_header": (c_int32, [c_void_p, c_char_p, c_char_p]),
     "iop_request_set_http_method": (c_int32, [c_void_p, c_int32]),
     # response (borrowed strings; the body is read by pointer + length)

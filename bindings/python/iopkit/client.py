@@ -105,10 +105,12 @@ class IopRequest:
         key: str,
         value: Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", IO[bytes]],
         file_name: Optional[str] = None,
+        content_type: Optional[str] = None,
     ) -> None:
         """Attaches a file as a multipart part (never signed). ``value`` is the content
         (``bytes``), a file path (read now), or a binary file object (read now). The part's
-        file name is ``file_name``, else the path's base name, else ``key``."""
+        file name is ``file_name``, else the path's base name, else ``key``; its Content-Type is
+        ``content_type`` (a MIME type such as ``image/png``), else ``application/octet-stream``."""
         k = encode(key, "key")
         if isinstance(value, (bytes, bytearray, memoryview)):
             data = bytes(value)
@@ -128,8 +130,9 @@ class IopRequest:
         else:
             raise TypeError(f"file value must be bytes, a path or a binary file, not {type(value).__name__}")
         n = encode(file_name if file_name is not None else default_name, "file_name")
+        ct = None if content_type is None else encode(content_type, "content_type")
         with self._handle.exclusive() as ptr:
-            check(_clib.iop_request_add_file(ptr, k, n, data if data else None, len(data)))
+            check(_clib.iop_request_add_file(ptr, k, n, ct, data if data else None, len(data)))
 
     def set_simplify(self) -> None:
         """Asks for the simplified response shape: adds ``simplify=true``."""

@@ -169,7 +169,8 @@ namespace Iopkit
                 {
                     byte[] content = f.Value.GetContent() ?? new byte[0];
                     IopException.Check(Native.iop_request_add_file(handle, Native.Utf8(f.Key),
-                        Native.Utf8(f.Value.GetFileName() ?? string.Empty), content, new UIntPtr((uint)content.Length)));
+                        Native.Utf8(f.Value.GetFileName() ?? string.Empty), Native.Utf8(f.Value.GetMimeType()),
+                        content, new UIntPtr((uint)content.Length)));
                 }
                 IopException.Check(Native.iop_request_set_http_method(handle, httpMethod == "GET" ? 1 : 0));
                 return handle;
@@ -226,9 +227,8 @@ namespace Iopkit
         }
 
         /// <summary>
-        /// In-memory content with a file name and a MIME type. The MIME type is kept for
-        /// <see cref="GetMimeType"/> only: libiop's <c>iop_request_add_file</c> has no
-        /// content-type parameter, so it is not sent.
+        /// In-memory content with a file name and a MIME type, sent as the part's Content-Type
+        /// (null: application/octet-stream).
         /// </summary>
         public FileItem(string fileName, byte[] content, string mimeType)
             : this(fileName, content)
@@ -248,7 +248,7 @@ namespace Iopkit
             return content ?? File.ReadAllBytes(filePath);
         }
 
-        /// <summary>The MIME type given to the constructor, or null (not sent; see the constructor).</summary>
+        /// <summary>The MIME type given to the constructor, or null (application/octet-stream).</summary>
         public string GetMimeType()
         {
             return mimeType;

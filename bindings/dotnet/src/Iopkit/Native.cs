@@ -84,7 +84,7 @@ namespace Iopkit
         internal static extern int iop_request_add_param(RequestHandle request, byte[] key, byte[] value);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int iop_request_add_file(RequestHandle request, byte[] name, byte[] fileName, byte[] data, UIntPtr len);
+        internal static extern int iop_request_add_file(RequestHandle request, byte[] name, byte[] fileName, byte[] contentType, byte[] data, UIntPtr len);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int iop_request_add_header(RequestHandle request, byte[] name, byte[] value);

@@ -492,13 +492,14 @@ pub extern "system" fn Java_io_iopkit_internal_Native_execute<'l>(
         for (k, v) in pairs(string_array(env, &headers, "headers")?, "headers")? {
             request.add_header(&k, &v)?;
         }
-        let names = pairs(string_array(env, &file_names, "files")?, "files")?;
+        let names = string_array(env, &file_names, "files")?;
         let contents = bytes_array(env, &file_contents)?;
-        if names.len() != contents.len() {
+        if names.len() != 3 * contents.len() {
             return Err(iop::Error::invalid_argument("files", "names and contents differ in number").into());
         }
-        for ((name, file_name), content) in names.iter().zip(&contents) {
-            request.add_file(name, file_name, content)?;
+        for (triple, content) in names.chunks_exact(3).zip(&contents) {
+            let content_type = Some(triple[2].as_str()).filter(|t| !t.is_empty());
+            request.add_file(&triple[0], &triple[1], content_type, content)?;
         }
         drop(contents);
         if get {

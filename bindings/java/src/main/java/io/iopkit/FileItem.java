@@ -41,8 +41,8 @@ public final class FileItem {
     }
 
     /**
-     * In-memory content with a MIME type. The type is kept for callers but not sent: parts go
-     * out as {@code application/octet-stream} (the core has no per-part content type).
+     * In-memory content with a MIME type, sent as the part's Content-Type ({@code null}:
+     * application/octet-stream).
      */
     public FileItem(String fileName, byte[] content, String mimeType) {
         this.path = null;

@@ -169,12 +169,14 @@ public class IopClient implements AutoCloseable {
         String[] params = request.flatParams();
         String[] headers = request.flatHeaders();
         Map<String, FileItem> files = request.files();
-        String[] fileNames = new String[files.size() * 2];
+        String[] fileNames = new String[files.size() * 3];
         byte[][] contents = new byte[files.size()][];
         int i = 0;
         for (Map.Entry<String, FileItem> f : files.entrySet()) {
-            fileNames[2 * i] = f.getKey();
-            fileNames[2 * i + 1] = f.getValue().getFileName();
+            String mimeType = f.getValue().getMimeType();
+            fileNames[3 * i] = f.getKey();
+            fileNames[3 * i + 1] = f.getValue().getFileName();
+            fileNames[3 * i + 2] = mimeType == null ? "" : mimeType;
             try {
                 contents[i] = f.getValue().contentForSending();
             } catch (IOException e) {

@@ -50,7 +50,8 @@ public final class Native {
 
     /**
      * Signs and sends one request. {@code params} and {@code headers} are flattened key/value
-     * pairs, {@code fileNames} flattened (field, file name) pairs matching {@code fileContents};
+     * pairs, {@code fileNames} flattened (field, file name, MIME type or "") triples matching
+     * {@code fileContents};
      * {@code protocol} is 0 (by API name), 1 (GOP) or 2 (TOP).
      */
     public static native io.iopkit.IopResponse execute(long handle, String apiName, String[] params,
