@@ -3,7 +3,8 @@
  * Taobao TW) and their siblings.
  *
  * Conventions
- * - Names: iop_<object>_<verb>; opaque handles IopClient, IopRequest, IopResponse, IopToken.
+ * - Names: iop_<object>_<verb>; opaque handles IopClient, IopRequest, IopResponse, IopToken,
+ *   IopEnosClient, IopEnosToken.
  *   Every object made by the library has a _free function; _free(NULL) does nothing.
  * - Errors: fallible functions return IopStatus (IOP_OK = 0) and write results through the
  *   out-parameters placed last, only on IOP_OK. Details of a failure (message, platform code,
@@ -14,10 +15,10 @@
  *   came from. Input strings are copied; they must be NUL-terminated UTF-8.
  * - NULL or invalid UTF-8 where a value is required gives IOP_ERR_INVALID_ARGUMENT naming the
  *   argument; accessors given NULL return NULL, 0 or false. No panic crosses this boundary.
- * - Threads: IopClient may be shared by any number of threads (setters included). IopResponse
- *   and IopToken are immutable and shareable. IopRequest must not be mutated while another
- *   thread uses it. The last error is per thread.
- * - Enums coming in (protocol, HTTP method) are plain int32_t values, checked.
+ * - Threads: IopClient and IopEnosClient may be shared by any number of threads (setters
+ *   included). IopResponse, IopToken and IopEnosToken are immutable and shareable. IopRequest
+ *   must not be mutated while another thread uses it. The last error is per thread.
+ * - Enums coming in (protocol, HTTP method, platform) are plain int32_t values, checked.
  */
 
 
@@ -38,7 +39,27 @@ typedef struct IopRequest IopRequest;
 typedef struct IopResponse IopResponse;
 /** A normalized token. Opaque, immutable, shareable; holds secrets. */
 typedef struct IopToken IopToken;
+/** A client for one EnOS API gateway and app (token service, apim-* signed calls). Opaque; thread-safe. */
+typedef struct IopEnosClient IopEnosClient;
+/** An EnOS access token and its expiry. Opaque, immutable, shareable; holds a secret. */
+typedef struct IopEnosToken IopEnosToken;
+/** Where token managers keep tokens (memory, a file, or the application's callbacks). Opaque; thread-safe. */
+typedef struct IopTokenStore IopTokenStore;
+/** A text a store callback hands to the library (iop_token_store_value_set). Opaque; valid during the callback. */
+typedef struct IopTokenStoreValue IopTokenStoreValue;
+/** Always-valid access tokens for one account. Opaque; thread-safe. */
+typedef struct IopTokenManager IopTokenManager;
 
+
+/**
+ * Default number of retries after a connect failure (3 attempts in all).
+ */
+#define IOP_DEFAULT_MAX_CONNECT_RETRIES 2
+
+/**
+ * Most retries after a connect failure that may be configured.
+ */
+#define IOP_MAX_CONNECT_RETRIES_LIMIT 10
 
 /**
  * Major version of this header (checked against the crate version by a test).
@@ -101,6 +122,16 @@ typedef enum {
    * A bug in the library (for example a caught panic).
    */
   IOP_ERR_INTERNAL = 9,
+  /**
+   * The access token presented has expired (EnOS status 1203): get a new one. The platform
+   * fields are set as for `IOP_ERR_PLATFORM` (`iop_last_error_code` is `"1203"`).
+   */
+  IOP_ERR_TOKEN_EXPIRED = 10,
+  /**
+   * The seller must authorize the app again (token manager: the refresh token is dead or
+   * expired, the grant cannot be refreshed, or nothing is stored). No retry can help.
+   */
+  IOP_ERR_REAUTHORIZATION_REQUIRED = 11,
 } IopStatus;
 
 /**
@@ -135,9 +166,108 @@ typedef enum {
   IOP_HTTP_GET = 1,
 } IopHttpMethod;
 
+/**
+ * Values for the `platform` argument of `iop_authorize_url`.
+ */
+typedef enum {
+  /**
+   * Lazada: `https://auth.lazada.com/oauth/authorize`, optional `country`.
+   */
+  IOP_PLATFORM_LAZADA = 0,
+  /**
+   * AliExpress: `https://api-sg.aliexpress.com/oauth/authorize`, no `country`.
+   */
+  IOP_PLATFORM_ALIEXPRESS = 1,
+} IopPlatform;
+
+/**
+ * Callbacks of an application-provided store (a database, say). Each returns 0 on success;
+ * see each field for other values. The library may call them from any thread that uses a
+ * manager, concurrently for different accounts, so they must be thread-safe; `unlock` runs on
+ * the thread that called `lock`. Strings passed in are borrowed for the call's duration.
+ * A record is a JSON text with a numeric `version`: store it as given and compare versions.
+ */
+typedef struct {
+  /**
+   * Passed back as the first argument of every callback.
+   */
+  void *user_data;
+  /**
+   * Loads the record of `account`: call `iop_token_store_value_set(value, json)` when there
+   * is one (not calling it means none). Returns 0, or non-zero on failure.
+   */
+  int32_t (*load)(void *user_data, const char *account, IopTokenStoreValue *value);
+  /**
+   * Stores `record_json` (whose `version` is `expected_version + 1`) durably if the stored
+   * record's version is `expected_version` (0: none stored). Returns 0 when stored, 1 when
+   * the version differed (nothing stored), another value on failure. Called only while
+   * `lock` is held for the account.
+   */
+  int32_t (*compare_and_swap)(void *user_data,
+                              const char *account,
+                              uint64_t expected_version,
+                              const char *record_json);
+  /**
+   * Takes the refresh lock of `account` (shared by every process using the store), waiting
+   * at most `timeout_ms`. Returns 0 when taken, 1 on timeout, another value on failure.
+   */
+  int32_t (*lock)(void *user_data, const char *account, uint64_t timeout_ms);
+  /**
+   * Releases the lock taken by `lock`.
+   */
+  void (*unlock)(void *user_data, const char *account);
+  /**
+   * Optional (may be NULL): lists the accounts as a JSON array of strings through
+   * `iop_token_store_value_set`. Returns 0, or non-zero on failure.
+   */
+  int32_t (*accounts)(void *user_data, IopTokenStoreValue *value);
+} IopTokenStoreCallbacks;
+
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Builds the URL of the authorization page for app `client_id`, redirecting to `redirect_uri`:
+ * `<page>?response_type=code&force_auth=true&redirect_uri=…&client_id=…[&state=…][&country=…]`,
+ * values percent-encoded. `platform` is an `IopPlatform` value. `base_url` NULL uses the
+ * platform's page; otherwise it replaces it (a sandbox's `…/oauth/authorize`: `https://`, or
+ * `http://` on loopback only). `country` (Lazada only, e.g. `"sg"`) may be NULL. `state` NULL
+ * sends none; pass one from `iop_state_new` and keep it for `iop_state_verify`. Strings are
+ * copied. On `IOP_OK` writes `*out_url`: owned, release with `iop_string_free`.
+ *
+ * # Safety
+ * String arguments are NULL or NUL-terminated; `out_url` is writable.
+ */
+IopStatus iop_authorize_url(int32_t platform,
+                            const char *base_url,
+                            const char *client_id,
+                            const char *redirect_uri,
+                            const char *country,
+                            const char *state,
+                            char **out_url);
+
+/**
+ * Makes a fresh random `state` for an authorization URL: 192 bits from the operating system,
+ * 32 URL-safe characters. Keep it (server side) to check the redirect with `iop_state_verify`.
+ * On `IOP_OK` writes `*out_state`: owned, release with `iop_string_free`.
+ *
+ * # Safety
+ * `out_state` is writable.
+ */
+IopStatus iop_state_new(char **out_state);
+
+/**
+ * Whether the `state` received with the redirect equals the one sent, compared in constant
+ * time. False when either is NULL or not UTF-8, or `expected` is empty. Does not touch the
+ * last error.
+ *
+ * # Safety
+ * Arguments are NULL or NUL-terminated strings.
+ */
+bool iop_state_verify(const char *expected, const char *received);
 
 /**
  * Creates a client. `server_url` ends in `/rest` (`https://api.taobao.tw/rest`) or is a bare
@@ -213,6 +343,18 @@ IopStatus iop_client_set_allow_insecure_http(IopClient *client, bool allow);
 IopStatus iop_client_set_max_response_bytes(IopClient *client, uint64_t max_bytes);
 
 /**
+ * Sets how many times a call is re-sent after a connect failure (`IOP_ERR_CONNECT`: the
+ * connection could not be made, so the request never reached the server); default 2, at most
+ * 10, 0 turns retries off. Each retry is signed afresh, after 100 ms doubling up to 1 s (with
+ * jitter). Nothing else is ever retried: a call that may have arrived (a timeout, a reset, a
+ * bad answer) is never re-sent, so a code or refresh token is never spent twice.
+ *
+ * # Safety
+ * `client` is NULL or a live client.
+ */
+IopStatus iop_client_set_max_connect_retries(IopClient *client, uint32_t retries);
+
+/**
  * Signs and sends `request`. `access_token` may be NULL (no token); `protocol` is an
  * `IopProtocol` value. A platform error (e.g. `IllegalAccessToken`) is a successful call:
  * `IOP_OK` with a response whose `iop_response_is_success` is false, as in the official SDKs.
@@ -245,6 +387,145 @@ IopStatus iop_client_sign(const IopClient *client,
                           char **out_sign);
 
 /**
+ * Creates an EnOS client for `gateway_url` (`https://{apigw-address}`, no path needed). All
+ * strings are copied. On `IOP_OK` writes `*out_client`: owned, release with
+ * `iop_enos_client_free`.
+ *
+ * # Safety
+ * String arguments are NULL or NUL-terminated; `out_client` is writable.
+ */
+IopStatus iop_enos_client_new(const char *gateway_url,
+                              const char *app_key,
+                              const char *app_secret,
+                              IopEnosClient **out_client);
+
+/**
+ * Frees an EnOS client. NULL does nothing. No other thread may be using it.
+ *
+ * # Safety
+ * `client` is NULL or from `iop_enos_client_new`, not yet freed.
+ */
+void iop_enos_client_free(IopEnosClient *client);
+
+/**
+ * Sets the connect timeout in milliseconds (default 15000; must be > 0).
+ *
+ * # Safety
+ * `client` is NULL or a live EnOS client.
+ */
+IopStatus iop_enos_client_set_connect_timeout_ms(IopEnosClient *client, uint64_t timeout_ms);
+
+/**
+ * Sets the read timeout in milliseconds (default 30000; must be > 0), bounding each phase.
+ *
+ * # Safety
+ * `client` is NULL or a live EnOS client.
+ */
+IopStatus iop_enos_client_set_read_timeout_ms(IopEnosClient *client, uint64_t timeout_ms);
+
+/**
+ * Trusts the CA certificates in the PEM file at `pem_path` instead of the built-in roots
+ * (private EnOS gateways). The file is read now. Verification can never be turned off.
+ *
+ * # Safety
+ * `client` is NULL or a live EnOS client; `pem_path` is NULL or NUL-terminated.
+ */
+IopStatus iop_enos_client_set_ca_bundle(IopEnosClient *client, const char *pem_path);
+
+/**
+ * Gets the app's access token (`/apim-token-service/v2.0/token/get`); the service returns
+ * the same token while it is valid. A status other than 0 is `IOP_ERR_PLATFORM` with the
+ * status as `iop_last_error_code` (e.g. `"1003"` invalid encryption); a replay rejection
+ * (1001) is retried once with a new timestamp. On `IOP_OK` writes `*out_token`: owned,
+ * release with `iop_enos_token_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live EnOS client; `out_token` is writable.
+ */
+IopStatus iop_enos_token_get(const IopEnosClient *client, IopEnosToken **out_token);
+
+/**
+ * Refreshes `access_token` (`/apim-token-service/v2.0/token/refresh`), giving the token to
+ * use from now on. An expired token is `IOP_ERR_TOKEN_EXPIRED` (code `"1203"`): call
+ * `iop_enos_token_get` instead. Other failures as `iop_enos_token_get`. On `IOP_OK` writes
+ * `*out_token`: owned, release with `iop_enos_token_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live EnOS client; `access_token` is NULL or NUL-terminated;
+ * `out_token` is writable.
+ */
+IopStatus iop_enos_token_refresh(const IopEnosClient *client,
+                                 const char *access_token,
+                                 IopEnosToken **out_token);
+
+/**
+ * Frees an EnOS token. NULL does nothing.
+ *
+ * # Safety
+ * `token` is NULL or from this library, not yet freed.
+ */
+void iop_enos_token_free(IopEnosToken *token);
+
+/**
+ * The access token (borrowed, valid until `iop_enos_token_free`), or NULL when `token` is
+ * NULL or invalid.
+ *
+ * # Safety
+ * `token` is NULL or a live EnOS token.
+ */
+const char *iop_enos_token_access_token(const IopEnosToken *token);
+
+/**
+ * Absolute expiry, epoch milliseconds (time received + `expire`), or -1 when `token` is
+ * NULL or invalid.
+ *
+ * # Safety
+ * `token` is NULL or a live EnOS token.
+ */
+int64_t iop_enos_token_expires_at_ms(const IopEnosToken *token);
+
+/**
+ * Computes the `apim-*` headers of a call: send `apim-accesstoken: <access_token>`,
+ * `apim-timestamp: <*out_timestamp_ms>` and `apim-signature: <*out_signature>`.
+ * `path_and_query` is the path (or full URL) with the query; `body` the exact bytes to send
+ * (NULL with `body_len` 0 for none). `timestamp_ms` 0 takes a fresh, never-repeated one.
+ * On `IOP_OK` writes `*out_timestamp_ms` (the value to send) and `*out_signature`: owned,
+ * release with `iop_string_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live EnOS client; strings are NULL or NUL-terminated; `body` is
+ * NULL or has `body_len` readable bytes; out-pointers are writable.
+ */
+IopStatus iop_enos_sign(const IopEnosClient *client,
+                        const char *access_token,
+                        const char *path_and_query,
+                        const uint8_t *body,
+                        size_t body_len,
+                        int64_t timestamp_ms,
+                        int64_t *out_timestamp_ms,
+                        char **out_signature);
+
+/**
+ * Signs (fresh timestamp) and sends an API call: `method` (`GET`, `POST`, `PUT`, `PATCH`,
+ * `DELETE`) to `path_and_query` on the gateway, with `body` sent byte for byte as JSON
+ * (NULL with `body_len` 0 for none; GET and DELETE take none). Any JSON answer is `IOP_OK`
+ * (check `iop_response_is_success`: `code` 0); transport failures and bodies that are not
+ * JSON objects are errors. On `IOP_OK` writes `*out_response`: owned, release with
+ * `iop_response_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live EnOS client; strings are NULL or NUL-terminated; `body` is
+ * NULL or has `body_len` readable bytes; `out_response` is writable.
+ */
+IopStatus iop_enos_call(const IopEnosClient *client,
+                        const char *access_token,
+                        const char *method,
+                        const char *path_and_query,
+                        const uint8_t *body,
+                        size_t body_len,
+                        IopResponse **out_response);
+
+/**
  * Status of the last failed call on this thread, or `IOP_OK` if the last status-returning
  * call succeeded.
  */
@@ -257,7 +538,8 @@ IopStatus iop_last_error_status(void);
 const char *iop_last_error_message(void);
 
 /**
- * Platform error `code` of the last failure (`IOP_ERR_PLATFORM` only), or NULL.
+ * Platform error `code` of the last failure (`IOP_ERR_PLATFORM` and `IOP_ERR_TOKEN_EXPIRED`;
+ * EnOS statuses as decimal text, e.g. `"1203"`), or NULL.
  * Borrowed: valid until the next status-returning `iop_*` call on this thread.
  */
 const char *iop_last_error_code(void);
@@ -284,6 +566,91 @@ const char *iop_last_error_request_id(void);
  * HTTP status of the response that carried the last failure, or 0 when there was none.
  */
 int32_t iop_last_error_http_status(void);
+
+/**
+ * For a throttling failure (`IOP_ERR_PLATFORM` with code `ApiCallLimit` or `AppCallLimit`):
+ * how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds;
+ * -1 when the last failure is not one or gives no duration, or the last call succeeded.
+ * The library never waits or retries on its own. Reads this thread's last error only.
+ */
+int64_t iop_last_error_retry_after_ms(void);
+
+/**
+ * A manager for the seller `account` (any stable key, e.g. the seller id) of the IOP app of
+ * `client`, keeping tokens in `store`. `refresh_margin_s`: refresh when less than this many
+ * seconds are left (-1: the default, 1800). Store a grant first with
+ * `iop_token_manager_create_token` or `iop_token_manager_store_grant`. On `IOP_OK` writes
+ * `*out_manager`: owned, release with `iop_token_manager_free`.
+ *
+ * # Safety
+ * Handles are NULL or live; `account` is NULL or NUL-terminated; `out_manager` is writable.
+ */
+IopStatus iop_token_manager_new(const IopClient *client,
+                                const IopTokenStore *store,
+                                const char *account,
+                                int64_t refresh_margin_s,
+                                IopTokenManager **out_manager);
+
+/**
+ * A manager for the EnOS app of `client`, its token kept under `account` in `store`; it gets
+ * the first token itself. Otherwise as `iop_token_manager_new`.
+ *
+ * # Safety
+ * As `iop_token_manager_new`.
+ */
+IopStatus iop_token_manager_new_enos(const IopEnosClient *client,
+                                     const IopTokenStore *store,
+                                     const char *account,
+                                     int64_t refresh_margin_s,
+                                     IopTokenManager **out_manager);
+
+/**
+ * Frees a manager. NULL does nothing. No other thread may be using it.
+ *
+ * # Safety
+ * `manager` is NULL or from this library, not yet freed.
+ */
+void iop_token_manager_free(IopTokenManager *manager);
+
+/**
+ * Exchanges an authorization `code` (IOP managers) and stores the grant as the account's.
+ *
+ * # Safety
+ * `manager` is NULL or live; `code` is NULL or NUL-terminated.
+ */
+IopStatus iop_token_manager_create_token(const IopTokenManager *manager, const char *code);
+
+/**
+ * Stores `token` (from `iop_token_create`) as the account's grant, replacing what was stored.
+ *
+ * # Safety
+ * Handles are NULL or live.
+ */
+IopStatus iop_token_manager_store_grant(const IopTokenManager *manager, const IopToken *token);
+
+/**
+ * An access token valid for more than the refresh margin, refreshing first when needed.
+ * `IOP_ERR_REAUTHORIZATION_REQUIRED` when nothing is stored, or the grant is dead and its
+ * access token has expired (the message says why; a dead grant is never sent again). Other
+ * failures of a refresh return the stored token while it has not expired. On `IOP_OK` writes
+ * `*out_access_token`: owned (a secret), release with `iop_string_free`.
+ *
+ * # Safety
+ * `manager` is NULL or live; `out_access_token` is writable.
+ */
+IopStatus iop_token_manager_access_token(const IopTokenManager *manager, char **out_access_token);
+
+/**
+ * The account's stored record as JSON (`version`, `access_token`, `refresh_token`,
+ * `expires_at_ms`, `refresh_expires_at_ms`, `can_refresh`, `granted_at_ms`,
+ * `refresh_started_at_ms`, `reauthorization_reason`, `seller_id`, `country`, and
+ * `reauthorize_by_ms`), or `null` when nothing is stored. Contains the tokens. On `IOP_OK`
+ * writes `*out_json`: owned, release with `iop_string_free`.
+ *
+ * # Safety
+ * `manager` is NULL or live; `out_json` is writable.
+ */
+IopStatus iop_token_manager_record_json(const IopTokenManager *manager, char **out_json);
 
 /**
  * Creates a request for `api_name` (`/auth/token/create` or `aliexpress.ds.category.get`).
@@ -437,6 +804,106 @@ const char *iop_response_sub_message(const IopResponse *response);
  * `response` is NULL or a live response.
  */
 const char *iop_response_request_id(const IopResponse *response);
+
+/**
+ * For a throttling error (`code` `ApiCallLimit` or `AppCallLimit`): how long the platform says
+ * the ban lasts ("ban will last N seconds"), in milliseconds; -1 for any other response, when
+ * no duration is given, or if `response` is NULL/invalid. Nothing is retried automatically.
+ *
+ * # Safety
+ * `response` is NULL or a live response.
+ */
+int64_t iop_response_retry_after_ms(const IopResponse *response);
+
+/**
+ * A store in this process's memory (lost when the process ends). On `IOP_OK` writes
+ * `*out_store`: owned, release with `iop_token_store_free`.
+ *
+ * # Safety
+ * `out_store` is writable.
+ */
+IopStatus iop_token_store_memory_new(IopTokenStore **out_store);
+
+/**
+ * A store in the JSON file at `path` (created on first write, mode 0600; its folder must
+ * exist), shared safely by the processes of one host through an advisory lock on
+ * `<path>.lock`. Holds tokens, never the app secret. On `IOP_OK` writes `*out_store`: owned,
+ * release with `iop_token_store_free`.
+ *
+ * # Safety
+ * `path` is NULL or NUL-terminated; `out_store` is writable.
+ */
+IopStatus iop_token_store_file_new(const char *path, IopTokenStore **out_store);
+
+/**
+ * A store backed by the application's `callbacks` (copied; `load`, `compare_and_swap`,
+ * `lock` and `unlock` are required). `user_data` must stay valid until the store and every
+ * manager using it are freed. On `IOP_OK` writes `*out_store`: owned, release with
+ * `iop_token_store_free`.
+ *
+ * # Safety
+ * `callbacks` is NULL or valid for reads; its functions follow the documented contracts;
+ * `out_store` is writable.
+ */
+IopStatus iop_token_store_callback_new(const IopTokenStoreCallbacks *callbacks,
+                                       IopTokenStore **out_store);
+
+/**
+ * A store in Redis, shared by the hosts of a fleet (builds with the `redis-store` cargo
+ * feature, on by default). `url`: `redis://[user][:password@]host[:port][/db]`, `rediss://…`
+ * (TLS, certificates always verified against the system's roots, or the CA file named by the
+ * `SSL_CERT_FILE` environment variable) or `redis+unix:///path`;
+ * the password never appears in messages. `key_namespace`: first part of every key, NULL for
+ * `"iopkit"`. `app_key`: the app whose sellers' tokens these are (keys are
+ * `<key_namespace>:<app_key>:<account>:record` and `…:lock`). `encryption_key`: NULL with
+ * `key_len` 0 to store records as JSON, or 32 bytes (copied) to encrypt them with AES-256-GCM.
+ * `lease_ms`: how long a refresh lock lasts unless released, so a host that dies holding it
+ * delays the account this long (0: 30 000); a refresh must finish within it. `timeout_ms`: the
+ * connect timeout and the timeout of each command (0: 5 000). Does not connect: calls fail with
+ * `IOP_ERR_CONNECT`, `IOP_ERR_NETWORK` or `IOP_ERR_TIMEOUT` while Redis is unreachable and work
+ * again once it is back. On `IOP_OK` writes `*out_store`: owned, release with
+ * `iop_token_store_free`.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `encryption_key` is NULL or has `key_len` readable
+ * bytes; `out_store` is writable.
+ */
+IopStatus iop_token_store_redis_new(const char *url,
+                                    const char *key_namespace,
+                                    const char *app_key,
+                                    const uint8_t *encryption_key,
+                                    size_t key_len,
+                                    uint64_t lease_ms,
+                                    uint64_t timeout_ms,
+                                    IopTokenStore **out_store);
+
+/**
+ * Frees a store handle. NULL does nothing. Managers created with it keep using it.
+ *
+ * # Safety
+ * `store` is NULL or from this library, not yet freed.
+ */
+void iop_token_store_free(IopTokenStore *store);
+
+/**
+ * Hands `text` to the library from inside a store callback (copied; a later call replaces
+ * it). Returns `IOP_ERR_INVALID_ARGUMENT` for a NULL or invalid `value` or `text`.
+ *
+ * # Safety
+ * `value` is the pointer the running callback received; `text` is NULL or NUL-terminated.
+ */
+IopStatus iop_token_store_value_set(IopTokenStoreValue *value, const char *text);
+
+/**
+ * The accounts whose re-authorization deadline falls within `within_s` seconds from now
+ * (passed ones included), soonest first, as a JSON array of
+ * `{"account":…,"reauthorize_by":<epoch ms>}`. On `IOP_OK` writes `*out_json`: owned,
+ * release with `iop_string_free`.
+ *
+ * # Safety
+ * `store` is NULL or live; `out_json` is writable.
+ */
+IopStatus iop_token_store_due_json(const IopTokenStore *store, int64_t within_s, char **out_json);
 
 /**
  * Releases a string the library returned as owned (`char *`). NULL does nothing.

@@ -70,6 +70,42 @@ char *iop_sandbox_issue_code(const IopSandbox *sandbox, const char *app_key);
 int iop_sandbox_advance_clock(const IopSandbox *sandbox, int64_t seconds);
 
 /**
+ * Arms a fault for the next `count` requests to `route` (0: every one until
+ * `iop_sandbox_clear_faults`). `route` (borrowed) is a GOP API path such as
+ * `/auth/token/create`, a TOP method, any other request path, or `*` for all; `fault`
+ * (borrowed) is a spec such as `stall-body;ms=2000`, `reset`, `http-502` or
+ * `throttle;seconds=5` (the table is in the sandbox's documentation). A single request can
+ * pick its own fault with the `X-Sandbox-Fault` header instead.
+ *
+ * Returns 0, or -1 if an argument is NULL, not UTF-8, empty or not a valid spec.
+ *
+ * # Safety
+ * `sandbox` is NULL or a live handle; `route` and `fault` are NULL or NUL-terminated strings.
+ */
+int iop_sandbox_arm_fault(const IopSandbox *sandbox, const char *route, const char *fault, uint32_t count);
+
+/**
+ * Disarms every fault armed with `iop_sandbox_arm_fault` (request counts are kept).
+ *
+ * Returns 0, or -1 if `sandbox` is NULL.
+ *
+ * # Safety
+ * `sandbox` is NULL or a live handle.
+ */
+int iop_sandbox_clear_faults(const IopSandbox *sandbox);
+
+/**
+ * How many requests have reached `route` (borrowed; as in `iop_sandbox_arm_fault`) so far,
+ * faulted or not: proof of how many times a client sent a call.
+ *
+ * Returns the count, or -1 if an argument is NULL or `route` is not UTF-8.
+ *
+ * # Safety
+ * `sandbox` is NULL or a live handle; `route` is NULL or a NUL-terminated string.
+ */
+int64_t iop_sandbox_route_hits(const IopSandbox *sandbox, const char *route);
+
+/**
  * Releases a string returned by `iop_sandbox_issue_code`. NULL does nothing.
  *
  * # Safety

@@ -2,17 +2,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
-
-use ureq::Agent;
-use ureq::http::Uri;
 
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
+use crate::gateway::Gateway;
 use crate::protocol::Protocol;
 use crate::request::Request;
 use crate::response::Response;
+use crate::retry;
 use crate::secret::Secret;
 use crate::sign;
 use crate::token::Token;
@@ -43,25 +41,17 @@ impl fmt::Debug for SignedRequest {
     }
 }
 
-/// Settings in force plus the agent built from them, swapped whole when a setting changes.
-struct Active {
-    config: ClientConfig,
-    agent: Agent,
-}
-
 /// A client for one IOP gateway and app.
 pub struct Client {
-    server_url: String,
+    gateway: Gateway,
     app_key: String,
     app_secret: Secret,
-    plain_http_to_remote: bool,
-    active: RwLock<Arc<Active>>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("server_url", &self.server_url)
+            .field("server_url", &self.gateway.base_url())
             .field("app_key", &self.app_key)
             .field("app_secret", &self.app_secret)
             .finish_non_exhaustive()
@@ -76,36 +66,19 @@ impl Client {
 
     /// A client with explicit settings.
     pub fn with_config(server_url: &str, app_key: &str, app_secret: &str, config: ClientConfig) -> Result<Client> {
-        let uri: Uri = server_url.parse().map_err(|_| Error::invalid_argument("server_url", "is not a valid URL"))?;
-        let scheme = uri.scheme_str().unwrap_or("");
-        if scheme != "https" && scheme != "http" {
-            return Err(Error::invalid_argument("server_url", "must start with https:// (or http:// for loopback)"));
-        }
-        let host =
-            uri.host().filter(|h| !h.is_empty()).ok_or_else(|| Error::invalid_argument("server_url", "has no host"))?;
-        if uri.query().is_some() {
-            return Err(Error::invalid_argument("server_url", "must not contain a query"));
-        }
+        let gateway = Gateway::new(server_url, "server_url", config)?;
         if app_key.is_empty() {
             return Err(Error::invalid_argument("app_key", "must not be empty"));
         }
         if app_secret.is_empty() {
             return Err(Error::invalid_argument("app_secret", "must not be empty"));
         }
-        config.validate()?;
-        let agent = transport::agent(&config)?;
-        Ok(Client {
-            server_url: server_url.trim_end_matches('/').to_owned(),
-            app_key: app_key.to_owned(),
-            app_secret: Secret::new(app_secret),
-            plain_http_to_remote: scheme == "http" && !is_loopback(host),
-            active: RwLock::new(Arc::new(Active { config, agent })),
-        })
+        Ok(Client { gateway, app_key: app_key.to_owned(), app_secret: Secret::new(app_secret) })
     }
 
     /// The gateway URL as configured (without a trailing `/`).
     pub fn server_url(&self) -> &str {
-        &self.server_url
+        self.gateway.base_url()
     }
 
     /// The app key.
@@ -115,21 +88,12 @@ impl Client {
 
     /// A copy of the settings in force.
     pub fn config(&self) -> ClientConfig {
-        self.active().config.clone()
+        self.gateway.active().config.clone()
     }
 
     /// Changes settings; calls already running keep the settings they started with.
     pub fn configure(&self, change: impl FnOnce(&mut ClientConfig)) -> Result<()> {
-        let mut config = self.config();
-        change(&mut config);
-        config.validate()?;
-        let agent = transport::agent(&config)?;
-        *self.active.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Active { config, agent });
-        Ok(())
-    }
-
-    fn active(&self) -> Arc<Active> {
-        Arc::clone(&self.active.read().unwrap_or_else(|p| p.into_inner()))
+        self.gateway.configure(change)
     }
 
     /// Builds the signed parameter set that [`Client::execute`] would send at `timestamp_ms`.
@@ -142,7 +106,7 @@ impl Client {
         protocol: Option<Protocol>,
         timestamp_ms: i64,
     ) -> Result<SignedRequest> {
-        self.sign_with(&self.active().config, request, access_token, protocol, timestamp_ms)
+        self.sign_with(&self.gateway.active().config, request, access_token, protocol, timestamp_ms)
     }
 
     fn sign_with(
@@ -181,39 +145,43 @@ impl Client {
         }
         let sign_string = sign::sign_string(protocol, api, &params);
         let signature = sign::sign(self.app_secret.expose().as_bytes(), &sign_string);
-        Ok(SignedRequest { url: protocol.url(&self.server_url, api), protocol, params, sign_string, sign: signature })
+        Ok(SignedRequest {
+            url: protocol.url(self.gateway.base_url(), api),
+            protocol,
+            params,
+            sign_string,
+            sign: signature,
+        })
     }
 
     /// Signs and sends `request`. A platform error is an `Ok` response whose
     /// [`Response::is_success`] is false (as in the official SDKs); transport failures and
-    /// unreadable bodies are errors.
+    /// unreadable bodies are errors. Only a connect failure is retried (see [`crate::retry`]).
     pub fn execute(
         &self,
         request: &Request,
         access_token: Option<&str>,
         protocol: Option<Protocol>,
     ) -> Result<Response> {
-        let active = self.active();
-        if self.plain_http_to_remote && !active.config.allow_insecure_http {
-            return Err(Error::invalid_argument(
-                "server_url",
-                "plain http:// is refused for hosts other than loopback; use https:// (or opt in to insecure HTTP)",
-            ));
-        }
+        let active = self.gateway.active();
+        self.gateway.check_scheme(&active)?;
         if !request.files().is_empty() && request.http_method() == crate::HttpMethod::Get {
             return Err(Error::invalid_argument("request", "files need POST (multipart)"));
         }
-        let signed = self.sign_with(&active.config, request, access_token, protocol, now_ms())?;
-        let mut pairs: Vec<(&str, &str)> = signed.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        pairs.push(("sign", &signed.sign));
-        let out = Outgoing {
-            url: &signed.url,
-            method: request.http_method(),
-            params: &pairs,
-            files: request.files(),
-            headers: request.headers(),
-        };
-        let incoming = transport::send(&active.agent, &out, active.config.max_response_bytes)?;
+        // Only a connect failure is retried (see `retry`); each attempt is signed afresh.
+        let incoming = retry::run(&active.config, || {
+            let signed = self.sign_with(&active.config, request, access_token, protocol, now_ms())?;
+            let mut pairs: Vec<(&str, &str)> = signed.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            pairs.push(("sign", &signed.sign));
+            let out = Outgoing {
+                url: &signed.url,
+                method: request.http_method(),
+                params: &pairs,
+                files: request.files(),
+                headers: request.headers(),
+            };
+            transport::send(&active.agent, &out, active.config.max_response_bytes)
+        })?;
         let mut secrets: Vec<&str> = vec![self.app_secret.expose()];
         secrets.extend(access_token);
         secrets.extend(
@@ -225,13 +193,15 @@ impl Client {
     }
 
     /// Exchanges a one-time authorization `code` for a token (`/auth/token/create`).
-    /// Platform errors (e.g. `InvalidCode`) are returned as errors.
+    /// Platform errors (e.g. `InvalidCode`) are returned as errors. The code is single-use, so
+    /// the call is re-sent only after a connect failure, never once it may have arrived.
     pub fn create_token(&self, code: &str) -> Result<Token> {
         self.token_call("/auth/token/create", "code", code)
     }
 
     /// Refreshes a token (`/auth/token/refresh`). The returned refresh token replaces the old
-    /// one, which the platform treats as dead from now on: store the new one.
+    /// one, which the platform treats as dead from now on: store the new one. Like
+    /// [`Client::create_token`], it is re-sent only after a connect failure.
     pub fn refresh_token(&self, refresh_token: &str) -> Result<Token> {
         self.token_call("/auth/token/refresh", "refresh_token", refresh_token)
     }
@@ -257,11 +227,6 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost") || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,8 +248,6 @@ mod tests {
         let e = c.execute(&r, None, None).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
         assert!(e.message().contains("server_url"));
-        assert!(is_loopback("127.0.0.1") && is_loopback("[::1]") && is_loopback("localhost"));
-        assert!(!is_loopback("10.0.0.1"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The one error type of the library. Its text never contains secrets or tokens.
 
 use std::fmt;
+use std::time::Duration;
 
 /// What kind of failure an [`Error`] is; stable, and mirrored by the C ABI's status codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,6 +22,12 @@ pub enum ErrorKind {
     MalformedResponse,
     /// The platform answered with an error envelope (`code`, `type`, `message`, `request_id`).
     Platform,
+    /// The access token presented has expired (EnOS status 1203): get a new one. Carries the
+    /// platform fields like [`ErrorKind::Platform`].
+    TokenExpired,
+    /// The seller must authorize the app again (the refresh token is dead or expired, the
+    /// grant cannot be refreshed, or no token is stored): no refresh can help.
+    ReauthorizationRequired,
     /// A bug in this library (such as a caught panic).
     Internal,
 }
@@ -49,6 +56,7 @@ pub struct Error {
     message: String,
     http_status: Option<u16>,
     platform: Option<Box<PlatformError>>,
+    retry_after: Option<Duration>,
 }
 
 /// Shorthand for results of this library.
@@ -57,7 +65,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 impl Error {
     /// A new error of `kind` with a message that must not contain secrets.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), http_status: None, platform: None }
+        Error { kind, message: message.into(), http_status: None, platform: None, retry_after: None }
     }
 
     /// An invalid-argument error naming the argument.
@@ -78,12 +86,30 @@ impl Error {
         if let Some(id) = platform.request_id.as_deref() {
             message.push_str(&format!(" [request_id {id}]"));
         }
-        Error { kind: ErrorKind::Platform, message, http_status: Some(http_status), platform: Some(Box::new(platform)) }
+        Error {
+            kind: ErrorKind::Platform,
+            message,
+            http_status: Some(http_status),
+            retry_after: crate::throttle::retry_after(&platform),
+            platform: Some(Box::new(platform)),
+        }
     }
 
     /// Attaches the HTTP status the error arrived with.
     pub fn with_http_status(mut self, status: u16) -> Error {
         self.http_status = Some(status);
+        self
+    }
+
+    /// The same error as another kind (a refinement such as [`ErrorKind::TokenExpired`]).
+    pub(crate) fn with_kind(mut self, kind: ErrorKind) -> Error {
+        self.kind = kind;
+        self
+    }
+
+    /// Appends ` (note)` to the message, e.g. how many attempts were made.
+    pub(crate) fn with_note(mut self, note: &str) -> Error {
+        self.message.push_str(&format!(" ({note})"));
         self
     }
 
@@ -111,6 +137,13 @@ impl Error {
     /// The platform's error fields, for [`ErrorKind::Platform`].
     pub fn platform_error(&self) -> Option<&PlatformError> {
         self.platform.as_deref()
+    }
+
+    /// For a throttling error (`ApiCallLimit`, `AppCallLimit`), how long the platform says the
+    /// ban lasts ("ban will last N seconds"); `None` otherwise. The library never waits or
+    /// retries on its own.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 }
 

@@ -3,22 +3,34 @@
 //!
 //! Layers, each in its own module: [`sign`] (the signature), [`request`] and [`response`]
 //! (what is sent and received), [`token`] (normalized tokens), [`client`] (signing + HTTP
-//! through [`transport`]), and [`ffi`] (the C ABI).
+//! through [`transport`]), [`enos`] (the EnOS token service and signed calls), [`authorize`]
+//! (authorization links and their `state`), [`diagnose`] and [`skew`] (why a signature was
+//! rejected), and [`ffi`] (the C ABI).
 
 #![warn(missing_docs)]
 
+pub mod authorize;
 pub mod client;
 pub mod config;
+pub mod datetime;
+pub mod diagnose;
+pub mod enos;
 pub mod error;
 pub mod ffi;
+pub mod manager;
+mod gateway;
 pub mod protocol;
 mod redact;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod secret;
 pub mod sign;
+pub mod skew;
+pub mod throttle;
 pub mod token;
 mod transport;
+pub mod urlencode;
 pub mod urls;
 
 pub use client::{Client, SignedRequest};

@@ -34,7 +34,9 @@ impl Response {
     ///
     /// A body that is not a JSON object is an error: [`ErrorKind::Http`] when the status is an
     /// HTTP error (an HTML error page, say), [`ErrorKind::MalformedResponse`] otherwise. Both keep
-    /// the status and a short excerpt with token-like text and `secrets` hidden.
+    /// the status and a short excerpt with token-like text and `secrets` hidden. `secrets` are
+    /// hidden from the envelope fields too (a gateway may repeat the request in its message); the
+    /// body is kept as received.
     pub fn parse(http_status: u16, body: Vec<u8>, secrets: &[&str]) -> Result<Response> {
         let json = match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Object(map)) => map,
@@ -44,6 +46,7 @@ impl Response {
         };
         let body = String::from_utf8(body).expect("serde_json accepted it, so it is UTF-8");
         let (fields, is_error_envelope) = envelope_fields(&json);
+        let fields = without_secrets(fields, secrets);
         Ok(Response { http_status, body, json, fields, is_error_envelope })
     }
 
@@ -102,6 +105,12 @@ impl Response {
         self.fields.request_id.as_deref()
     }
 
+    /// For a throttling error (`ApiCallLimit`, `AppCallLimit`), how long the platform says the
+    /// ban lasts ("ban will last N seconds"); `None` for anything else.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        if self.is_success() { None } else { crate::throttle::retry_after(&self.fields) }
+    }
+
     /// The platform error this response carries, if it is not a success.
     pub fn error(&self) -> Option<Error> {
         if self.is_success() {
@@ -123,7 +132,9 @@ impl Response {
     }
 }
 
-fn unparsable(status: u16, body: &[u8], what: &str, secrets: &[&str]) -> Error {
+/// The error for a body that is not what was expected: `Http` for an error status, else
+/// `MalformedResponse`, with a redacted excerpt.
+pub(crate) fn unparsable(status: u16, body: &[u8], what: &str, secrets: &[&str]) -> Error {
     let kind = if status >= 400 { ErrorKind::Http } else { ErrorKind::MalformedResponse };
     let excerpt = redact::excerpt(body, secrets);
     Error::new(kind, format!("HTTP {status}: response body ({} bytes) {what}: {excerpt}", body.len()))
@@ -148,6 +159,24 @@ fn envelope_fields(json: &Map<String, Value>) -> (PlatformError, bool) {
     (fields, false)
 }
 
+/// `fields` with every value in `secrets` replaced by `[redacted]`.
+fn without_secrets(mut fields: PlatformError, secrets: &[&str]) -> PlatformError {
+    fields.code = redact::hide(&fields.code, secrets);
+    for field in [
+        &mut fields.error_type,
+        &mut fields.message,
+        &mut fields.sub_code,
+        &mut fields.sub_message,
+        &mut fields.request_id,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        *field = redact::hide(field, secrets);
+    }
+    fields
+}
+
 fn read_fields(obj: &Map<String, Value>) -> PlatformError {
     let get = |key: &str| obj.get(key).and_then(text);
     PlatformError {
@@ -156,7 +185,7 @@ fn read_fields(obj: &Map<String, Value>) -> PlatformError {
         message: get("message").or_else(|| get("msg")),
         sub_code: get("sub_code"),
         sub_message: get("sub_msg"),
-        request_id: get("request_id"),
+        request_id: get("request_id").or_else(|| get("requestId")),
     }
 }
 
@@ -203,6 +232,17 @@ mod tests {
         assert!(ok.is_success());
         assert_eq!(ok.code(), None);
         assert_eq!(ok.request_id(), Some("r4"));
+    }
+
+    #[test]
+    fn secrets_repeated_in_an_envelope_are_hidden_from_its_fields() {
+        let body =
+            r#"{"code":"InvalidCode","message":"Invalid code 0_1234abcd","sub_msg":"0_1234abcd?","request_id":"r"}"#;
+        let r = Response::parse(400, body.as_bytes().to_vec(), &["0_1234abcd"]).unwrap();
+        assert_eq!(r.message(), Some("Invalid code [redacted]"));
+        assert_eq!(r.sub_message(), Some("[redacted]?"));
+        assert!(!r.error().unwrap().to_string().contains("0_1234abcd"));
+        assert_eq!(r.body(), body, "the body is kept as received");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds libiop and the sandbox, compiles the .NET binding and its tests with Mono's mcs, runs
 # them with NUnit 2.6 (nunit-console) and prints, as its last line, `dotnet: N passed, M failed`.
-# Works from any directory. Installs mono-mcs, mono-runtime, nunit-console and libnunit-cil-dev
-# with apt-get when missing.
+# Works from any directory. Installs mono-mcs, mono-runtime, nunit-console, libnunit-cil-dev and
+# libmono-system-runtime-serialization4.0-cil with apt-get when missing.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +20,9 @@ command -v mcs >/dev/null 2>&1 || need+=(mono-mcs)
 command -v mono >/dev/null 2>&1 || need+=(mono-runtime)
 command -v nunit-console >/dev/null 2>&1 || need+=(nunit-console)
 [ -n "$(nunit_dll)" ] || need+=(libnunit-cil-dev)
+# DataContractJsonSerializer (token records); part of netstandard2.0, a separate package in Debian's Mono.
+[ -n "$(find /usr/lib/mono -name System.Runtime.Serialization.dll 2>/dev/null | head -n1)" ] \
+    || need+=(libmono-system-runtime-serialization4.0-cil)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]} ..." >&2
     sudo_cmd=""
@@ -53,12 +56,12 @@ mkdir -p "$out" "$log"
 # --- compile ------------------------------------------------------------------------------------
 # DllImport("iop") finds libiop.so next to the assembly; LD_LIBRARY_PATH is set as a fallback.
 ln -sf "$root/target/debug/libiop.so" "$out/libiop.so"
-mcs -target:library -langversion:7 -warn:4 -warnaserror+ -nowarn:1591 -debug \
+mcs -target:library -langversion:7 -warn:4 -warnaserror+ -nowarn:1591 -debug -r:System.Runtime.Serialization.dll \
     -doc:"$out/Iopkit.xml" -out:"$out/Iopkit.dll" "$here"/src/Iopkit/*.cs \
     >"$log/mcs-lib.log" 2>&1 || { cat "$log/mcs-lib.log" >&2; fail "compiling Iopkit.dll failed"; }
 cp "$nunit" "$out/"
 mcs -target:library -langversion:7 -warn:4 -debug \
-    -r:"$out/Iopkit.dll" -r:"$out/nunit.framework.dll" -r:System.Core.dll \
+    -r:"$out/Iopkit.dll" -r:"$out/nunit.framework.dll" -r:System.Core.dll -r:System.Runtime.Serialization.dll \
     -out:"$out/Iopkit.Tests.dll" "$here"/tests/*.cs \
     >"$log/mcs-tests.log" 2>&1 || { cat "$log/mcs-tests.log" >&2; fail "compiling Iopkit.Tests.dll failed"; }
 

@@ -5,6 +5,11 @@ typedef struct IopClient IopClient;
 typedef struct IopRequest IopRequest;
 typedef struct IopResponse IopResponse;
 typedef struct IopToken IopToken;
+typedef struct IopEnosClient IopEnosClient;
+typedef struct IopEnosToken IopEnosToken;
+typedef struct IopTokenStore IopTokenStore;
+typedef struct IopTokenStoreValue IopTokenStoreValue;
+typedef struct IopTokenManager IopTokenManager;
 typedef enum {
   IOP_OK = 0,
   IOP_ERR_INVALID_ARGUMENT = 1,
@@ -16,6 +21,8 @@ typedef enum {
   IOP_ERR_MALFORMED_RESPONSE = 7,
   IOP_ERR_PLATFORM = 8,
   IOP_ERR_INTERNAL = 9,
+  IOP_ERR_TOKEN_EXPIRED = 10,
+  IOP_ERR_REAUTHORIZATION_REQUIRED = 11,
 } IopStatus;
 typedef enum {
   IOP_PROTOCOL_AUTO = 0,
@@ -26,6 +33,21 @@ typedef enum {
   IOP_HTTP_POST = 0,
   IOP_HTTP_GET = 1,
 } IopHttpMethod;
+typedef enum {
+  IOP_PLATFORM_LAZADA = 0,
+  IOP_PLATFORM_ALIEXPRESS = 1,
+} IopPlatform;
+typedef struct {
+  void *user_data;
+  int32_t (*load)(void *user_data, const char *account, IopTokenStoreValue *value);
+  int32_t (*compare_and_swap)(void *user_data, const char *account, uint64_t expected_version, const char *record_json);
+  int32_t (*lock)(void *user_data, const char *account, uint64_t timeout_ms);
+  void (*unlock)(void *user_data, const char *account);
+  int32_t (*accounts)(void *user_data, IopTokenStoreValue *value);
+} IopTokenStoreCallbacks;
+IopStatus iop_authorize_url(int32_t platform, const char *base_url, const char *client_id, const char *redirect_uri, const char *country, const char *state, char **out_url);
+IopStatus iop_state_new(char **out_state);
+bool iop_state_verify(const char *expected, const char *received);
 IopStatus iop_client_new(const char *server_url, const char *app_key, const char *app_secret, IopClient **out_client);
 void iop_client_free(IopClient *client);
 IopStatus iop_client_set_connect_timeout_ms(IopClient *client, uint64_t timeout_ms);
@@ -34,8 +56,21 @@ IopStatus iop_client_set_partner_id(IopClient *client, const char *partner_id);
 IopStatus iop_client_set_ca_bundle(IopClient *client, const char *pem_path);
 IopStatus iop_client_set_allow_insecure_http(IopClient *client, bool allow);
 IopStatus iop_client_set_max_response_bytes(IopClient *client, uint64_t max_bytes);
+IopStatus iop_client_set_max_connect_retries(IopClient *client, uint32_t retries);
 IopStatus iop_client_execute(const IopClient *client, const IopRequest *request, const char *access_token, int32_t protocol, IopResponse **out_response);
 IopStatus iop_client_sign(const IopClient *client, const IopRequest *request, const char *access_token, int32_t protocol, int64_t timestamp_ms, char **out_sign_string, char **out_sign);
+IopStatus iop_enos_client_new(const char *gateway_url, const char *app_key, const char *app_secret, IopEnosClient **out_client);
+void iop_enos_client_free(IopEnosClient *client);
+IopStatus iop_enos_client_set_connect_timeout_ms(IopEnosClient *client, uint64_t timeout_ms);
+IopStatus iop_enos_client_set_read_timeout_ms(IopEnosClient *client, uint64_t timeout_ms);
+IopStatus iop_enos_client_set_ca_bundle(IopEnosClient *client, const char *pem_path);
+IopStatus iop_enos_token_get(const IopEnosClient *client, IopEnosToken **out_token);
+IopStatus iop_enos_token_refresh(const IopEnosClient *client, const char *access_token, IopEnosToken **out_token);
+void iop_enos_token_free(IopEnosToken *token);
+const char *iop_enos_token_access_token(const IopEnosToken *token);
+int64_t iop_enos_token_expires_at_ms(const IopEnosToken *token);
+IopStatus iop_enos_sign(const IopEnosClient *client, const char *access_token, const char *path_and_query, const uint8_t *body, size_t body_len, int64_t timestamp_ms, int64_t *out_timestamp_ms, char **out_signature);
+IopStatus iop_enos_call(const IopEnosClient *client, const char *access_token, const char *method, const char *path_and_query, const uint8_t *body, size_t body_len, IopResponse **out_response);
 IopStatus iop_last_error_status(void);
 const char *iop_last_error_message(void);
 const char *iop_last_error_code(void);
@@ -43,6 +78,14 @@ const char *iop_last_error_type(void);
 const char *iop_last_error_sub_code(void);
 const char *iop_last_error_request_id(void);
 int32_t iop_last_error_http_status(void);
+int64_t iop_last_error_retry_after_ms(void);
+IopStatus iop_token_manager_new(const IopClient *client, const IopTokenStore *store, const char *account, int64_t refresh_margin_s, IopTokenManager **out_manager);
+IopStatus iop_token_manager_new_enos(const IopEnosClient *client, const IopTokenStore *store, const char *account, int64_t refresh_margin_s, IopTokenManager **out_manager);
+void iop_token_manager_free(IopTokenManager *manager);
+IopStatus iop_token_manager_create_token(const IopTokenManager *manager, const char *code);
+IopStatus iop_token_manager_store_grant(const IopTokenManager *manager, const IopToken *token);
+IopStatus iop_token_manager_access_token(const IopTokenManager *manager, char **out_access_token);
+IopStatus iop_token_manager_record_json(const IopTokenManager *manager, char **out_json);
 IopStatus iop_request_new(const char *api_name, IopRequest **out_request);
 void iop_request_free(IopRequest *request);
 IopStatus iop_request_set_api_name(IopRequest *request, const char *api_name);
@@ -61,6 +104,14 @@ const char *iop_response_message(const IopResponse *response);
 const char *iop_response_sub_code(const IopResponse *response);
 const char *iop_response_sub_message(const IopResponse *response);
 const char *iop_response_request_id(const IopResponse *response);
+int64_t iop_response_retry_after_ms(const IopResponse *response);
+IopStatus iop_token_store_memory_new(IopTokenStore **out_store);
+IopStatus iop_token_store_file_new(const char *path, IopTokenStore **out_store);
+IopStatus iop_token_store_callback_new(const IopTokenStoreCallbacks *callbacks, IopTokenStore **out_store);
+IopStatus iop_token_store_redis_new(const char *url, const char *namespace_, const char *app_key, const uint8_t *encryption_key, size_t key_len, uint64_t lease_ms, uint64_t timeout_ms, IopTokenStore **out_store);
+void iop_token_store_free(IopTokenStore *store);
+IopStatus iop_token_store_value_set(IopTokenStoreValue *value, const char *text);
+IopStatus iop_token_store_due_json(const IopTokenStore *store, int64_t within_s, char **out_json);
 void iop_string_free(char *s);
 IopStatus iop_token_create(const IopClient *client, const char *code, IopToken **out_token);
 IopStatus iop_token_refresh(const IopClient *client, const char *refresh_token, IopToken **out_token);

@@ -37,6 +37,13 @@ require __DIR__ . '/autoload.php';
 foreach (glob(__DIR__ . '/src/Exception/*.php') as $file) {
     class_exists('Iopkit\\Exception\\' . basename($file, '.php'));
 }
+foreach (glob(__DIR__ . '/src/Enos/*.php') as $file) {
+    class_exists('Iopkit\\Enos\\' . basename($file, '.php'));
+}
+foreach (glob(__DIR__ . '/src/TokenManager/*.php') as $file) {
+    $class = 'Iopkit\\TokenManager\\' . basename($file, '.php');
+    class_exists($class) || interface_exists($class);
+}
 foreach (glob(__DIR__ . '/src/*.php') as $file) {
     class_exists('Iopkit\\' . basename($file, '.php'));
 }

@@ -20,6 +20,41 @@ pub const DEFAULT_REFRESH_TTL_SECS: i64 = 2_592_000;
 /// Default authorization-code lifetime: 30 minutes.
 pub const DEFAULT_CODE_TTL_SECS: i64 = 1_800;
 
+/// The EnOS app of the default configuration: the app key of the documented refresh sample.
+pub const DEFAULT_ENOS_APP_KEY: &str = "5acb82e7-a11e-4300-9164-c8b20b638e8b";
+/// Secret of [`DEFAULT_ENOS_APP_KEY`].
+pub const DEFAULT_ENOS_APP_SECRET: &str = "sandboxEnosSecret-5acb82e7-0123456789abcdef";
+/// Default EnOS access-token lifetime: 2 hours, as documented.
+pub const DEFAULT_ENOS_TOKEN_TTL_SECS: i64 = 7_200;
+/// The literal access token of the documented EnOS refresh sample.
+pub const DOC_SAMPLE_ENOS_ACCESS_TOKEN: &str = "adsfwerasdfsdfasggaaf";
+
+/// One EnOS app of the token service.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnosAppConfig {
+    /// The app key (`appKey`).
+    pub app_key: String,
+    /// The app secret behind `encryption` and `apim-signature`.
+    pub app_secret: String,
+    /// Lifetime of the access tokens issued to this app, in seconds.
+    #[serde(default = "default_enos_ttl")]
+    pub token_ttl_secs: i64,
+}
+
+fn default_enos_ttl() -> i64 {
+    DEFAULT_ENOS_TOKEN_TTL_SECS
+}
+
+impl fmt::Debug for EnosAppConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnosAppConfig")
+            .field("app_key", &self.app_key)
+            .field("token_ttl_secs", &self.token_ttl_secs)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One registered app.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,7 +140,8 @@ pub const DOC_SAMPLE_REFRESH_TOKENS: [&str; 3] =
 ///
 /// `{"apps":[{"app_key":…,"app_secret":…,"access_ttl_secs":…,"refresh_ttl_secs":…,"can_refresh":true}],
 ///   "code_ttl_secs":1800,"clock_skew_secs":0,
-///   "preset_codes":[{"app_key":…,"value":…}],"preset_refresh_tokens":[…]}`
+///   "preset_codes":[{"app_key":…,"value":…}],"preset_refresh_tokens":[…],
+///   "enos_apps":[{"app_key":…,"app_secret":…,"token_ttl_secs":7200}],"preset_enos_tokens":[…]}`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -120,6 +156,10 @@ pub struct Config {
     pub preset_codes: Vec<Preset>,
     /// Refresh tokens accepted from the start (each once: refreshing rotates them).
     pub preset_refresh_tokens: Vec<Preset>,
+    /// The EnOS token service's apps (may be empty).
+    pub enos_apps: Vec<EnosAppConfig>,
+    /// EnOS access tokens valid from the start, for a full token lifetime.
+    pub preset_enos_tokens: Vec<Preset>,
 }
 
 impl Default for Config {
@@ -135,6 +175,12 @@ impl Default for Config {
             clock_skew_secs: 0,
             preset_codes: Vec::new(),
             preset_refresh_tokens: Vec::new(),
+            enos_apps: vec![EnosAppConfig {
+                app_key: DEFAULT_ENOS_APP_KEY.to_owned(),
+                app_secret: DEFAULT_ENOS_APP_SECRET.to_owned(),
+                token_ttl_secs: DEFAULT_ENOS_TOKEN_TTL_SECS,
+            }],
+            preset_enos_tokens: Vec::new(),
         }
     }
 }
@@ -168,6 +214,12 @@ impl Config {
         let preset = |value: &str| Preset { app_key: DEFAULT_APP_KEY.to_owned(), value: value.to_owned() };
         self.preset_codes.extend(DOC_SAMPLE_CODES.map(preset));
         self.preset_refresh_tokens.extend(DOC_SAMPLE_REFRESH_TOKENS.map(preset));
+        if self.enos_app(DEFAULT_ENOS_APP_KEY).is_some() {
+            self.preset_enos_tokens.push(Preset {
+                app_key: DEFAULT_ENOS_APP_KEY.to_owned(),
+                value: DOC_SAMPLE_ENOS_ACCESS_TOKEN.to_owned(),
+            });
+        }
         self
     }
 
@@ -200,12 +252,30 @@ impl Config {
                 return Err(ConfigError(format!("preset for unknown app {} or with an empty value", preset.app_key)));
             }
         }
+        let mut seen_enos = HashSet::new();
+        for app in &self.enos_apps {
+            if app.app_key.is_empty() || app.app_secret.is_empty() || !seen_enos.insert(app.app_key.as_str()) {
+                return Err(ConfigError(format!(
+                    "EnOS app {:?}: empty or duplicate key, or empty secret",
+                    app.app_key
+                )));
+            }
+            if app.token_ttl_secs <= 0 {
+                return Err(ConfigError(format!("token_ttl_secs of EnOS app {} must be positive", app.app_key)));
+            }
+        }
+        for preset in &self.preset_enos_tokens {
+            if self.enos_app(&preset.app_key).is_none() || preset.value.is_empty() {
+                return Err(ConfigError(format!("EnOS preset for unknown app {} or empty", preset.app_key)));
+            }
+        }
         // Keep the arithmetic on milliseconds far from overflow.
         const MAX_SECS: i64 = 1 << 40;
         let too_big = |s: i64| !(-MAX_SECS..=MAX_SECS).contains(&s);
         if too_big(self.code_ttl_secs)
             || too_big(self.clock_skew_secs)
             || self.apps.iter().any(|a| too_big(a.access_ttl_secs) || too_big(a.refresh_ttl_secs))
+            || self.enos_apps.iter().any(|a| too_big(a.token_ttl_secs))
         {
             return Err(ConfigError("a duration is out of range".into()));
         }
@@ -215,6 +285,11 @@ impl Config {
     /// The app registered under `app_key`.
     pub fn app(&self, app_key: &str) -> Option<&AppConfig> {
         self.apps.iter().find(|a| a.app_key == app_key)
+    }
+
+    /// The EnOS app registered under `app_key`.
+    pub fn enos_app(&self, app_key: &str) -> Option<&EnosAppConfig> {
+        self.enos_apps.iter().find(|a| a.app_key == app_key)
     }
 }
 

@@ -129,6 +129,74 @@ pub unsafe extern "C" fn iop_sandbox_advance_clock(sandbox: *const IopSandbox, s
     })
 }
 
+/// Arms a fault for the next `count` requests to `route` (0: every one until
+/// `iop_sandbox_clear_faults`). `route` (borrowed) is a GOP API path such as
+/// `/auth/token/create`, a TOP method, any other request path, or `*` for all; `fault`
+/// (borrowed) is a spec such as `stall-body;ms=2000`, `reset`, `http-502` or
+/// `throttle;seconds=5` (the table is in the sandbox's documentation). A single request can
+/// pick its own fault with the `X-Sandbox-Fault` header instead.
+///
+/// Returns 0, or -1 if an argument is NULL, not UTF-8, empty or not a valid spec.
+///
+/// # Safety
+/// `sandbox` is NULL or a live handle; `route` and `fault` are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_sandbox_arm_fault(
+    sandbox: *const IopSandbox,
+    route: *const c_char,
+    fault: *const c_char,
+    count: u32,
+) -> c_int {
+    guard(-1, || {
+        // SAFETY: NULL or a live handle per the contract.
+        let Some(s) = (unsafe { sandbox.as_ref() }) else { return -1 };
+        // SAFETY: NULL or NUL-terminated per the contract.
+        let (Some(route), Some(fault)) = (unsafe { utf8(route) }, unsafe { utf8(fault) }) else { return -1 };
+        match s.sandbox.arm_fault(route, fault, (count > 0).then_some(count)) {
+            Ok(()) => 0,
+            Err(_) => -1,
+        }
+    })
+}
+
+/// Disarms every fault armed with `iop_sandbox_arm_fault` (request counts are kept).
+///
+/// Returns 0, or -1 if `sandbox` is NULL.
+///
+/// # Safety
+/// `sandbox` is NULL or a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_sandbox_clear_faults(sandbox: *const IopSandbox) -> c_int {
+    guard(-1, || {
+        // SAFETY: NULL or a live handle per the contract.
+        match unsafe { sandbox.as_ref() } {
+            Some(s) => {
+                s.sandbox.clear_faults();
+                0
+            }
+            None => -1,
+        }
+    })
+}
+
+/// How many requests have reached `route` (borrowed; as in `iop_sandbox_arm_fault`) so far,
+/// faulted or not: proof of how many times a client sent a call.
+///
+/// Returns the count, or -1 if an argument is NULL or `route` is not UTF-8.
+///
+/// # Safety
+/// `sandbox` is NULL or a live handle; `route` is NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_sandbox_route_hits(sandbox: *const IopSandbox, route: *const c_char) -> i64 {
+    guard(-1, || {
+        // SAFETY: NULL or a live handle per the contract.
+        let Some(s) = (unsafe { sandbox.as_ref() }) else { return -1 };
+        // SAFETY: NULL or NUL-terminated per the contract.
+        let Some(route) = (unsafe { utf8(route) }) else { return -1 };
+        i64::try_from(s.sandbox.route_hits(route)).unwrap_or(i64::MAX)
+    })
+}
+
 /// Releases a string returned by `iop_sandbox_issue_code`. NULL does nothing.
 ///
 /// # Safety

@@ -46,10 +46,10 @@ impl Flavour {
     /// an unprefixed path is Lazada with `prefixed == false`.
     pub(crate) fn split_path(path: &str) -> (Flavour, &str, bool) {
         for f in Flavour::ALL {
-            if let Some(rest) = path.strip_prefix(f.prefix()) {
-                if rest.starts_with('/') {
-                    return (f, rest, true);
-                }
+            if let Some(rest) = path.strip_prefix(f.prefix())
+                && rest.starts_with('/')
+            {
+                return (f, rest, true);
             }
         }
         (Flavour::Lazada, path, false)

@@ -23,6 +23,8 @@ pub(crate) struct RawRequest {
     pub target: String,
     /// `Content-Type`, if sent.
     pub content_type: Option<String>,
+    /// Every header as sent (name, value), in order.
+    pub headers: Vec<(String, String)>,
     /// The body, or why it could not be read.
     pub body: Result<Vec<u8>, BodyError>,
     /// Whether the connection may carry another request after the reply.
@@ -63,11 +65,9 @@ pub(crate) fn read_request<R: Read, W: Write>(reader: &mut BufReader<R>, interim
     let connection = header("Connection").map(|v| v.to_ascii_lowercase()).unwrap_or_default();
     let keep_alive = if minor == 0 { connection.contains("keep-alive") } else { !connection.contains("close") };
     let chunked = header("Transfer-Encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let length = match header("Content-Length").map(|v| v.trim().parse::<usize>()) {
-        None => None,
-        Some(Ok(n)) => Some(n),
-        Some(Err(_)) => return Next::Malformed,
-    };
+    let Ok(length) = content_length(parsed.headers) else { return Next::Malformed };
+    // With both, the chunked coding frames the body and the connection is not reused (RFC 9112 §6.3).
+    let (length, framing_conflict) = if chunked { (None, length.is_some()) } else { (length, false) };
     let expects_continue = header("Expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
     let announced_too_large = length.is_some_and(|n| n > MAX_BODY_BYTES);
     if expects_continue && !announced_too_large && (chunked || length.is_some_and(|n| n > 0)) {
@@ -85,14 +85,35 @@ pub(crate) fn read_request<R: Read, W: Write>(reader: &mut BufReader<R>, interim
         read_exact_body(reader, length.unwrap_or(0))
     };
     let content_type = header("Content-Type").map(|v| v.into_owned());
+    let headers =
+        parsed.headers.iter().map(|h| (h.name.to_owned(), String::from_utf8_lossy(h.value).into_owned())).collect();
     Next::Request(RawRequest {
         method: method.to_owned(),
         target: target.to_owned(),
         content_type,
+        headers,
         // After a body that was not read whole, the stream cannot be resynchronized.
-        keep_alive: keep_alive && body.is_ok(),
+        keep_alive: keep_alive && !framing_conflict && body.is_ok(),
         body,
     })
+}
+
+/// The `Content-Length` of a request head: `None` when absent, `Err` when a value is not a plain
+/// decimal number or two values differ (the body's end would be unknown).
+fn content_length(headers: &[httparse::Header<'_>]) -> Result<Option<usize>, ()> {
+    let mut length = None;
+    for h in headers.iter().filter(|h| h.name.eq_ignore_ascii_case("Content-Length")) {
+        let text = std::str::from_utf8(h.value).map_err(|_| ())?.trim();
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(());
+        }
+        let n = text.parse::<usize>().map_err(|_| ())?;
+        if length.is_some_and(|l| l != n) {
+            return Err(());
+        }
+        length = Some(n);
+    }
+    Ok(length)
 }
 
 enum HeadError {
@@ -176,6 +197,14 @@ fn read_chunked<R: Read>(reader: &mut BufReader<R>) -> Result<Vec<u8>, BodyError
 
 /// Writes `reply` as an HTTP/1.1 response; `close` adds `Connection: close`.
 pub(crate) fn write_reply<W: Write>(out: &mut W, reply: &Reply, close: bool) -> io::Result<()> {
+    out.write_all(&head(reply, reply.body.len(), close))?;
+    out.write_all(&reply.body)?;
+    out.flush()
+}
+
+/// The status line and headers of `reply`, announcing `content_length` body bytes; `close` adds
+/// `Connection: close`.
+pub(crate) fn head(reply: &Reply, content_length: usize, close: bool) -> Vec<u8> {
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
     for (name, value) in &reply.headers {
         // Handlers never produce line breaks in values; refuse them anyway.
@@ -183,17 +212,16 @@ pub(crate) fn write_reply<W: Write>(out: &mut W, reply: &Reply, close: bool) -> 
             head.push_str(&format!("{name}: {value}\r\n"));
         }
     }
-    head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+    head.push_str(&format!("Content-Length: {content_length}\r\n"));
     if close {
         head.push_str("Connection: close\r\n");
     }
     head.push_str("\r\n");
-    out.write_all(head.as_bytes())?;
-    out.write_all(&reply.body)?;
-    out.flush()
+    head.into_bytes()
 }
 
-fn reason(status: u16) -> &'static str {
+/// The reason phrase sent with `status`.
+pub(crate) fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         302 => "Found",
@@ -201,9 +229,12 @@ fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         413 => "Content Too Large",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
+        502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Status",
     }
 }
@@ -281,6 +312,24 @@ mod tests {
         assert!(matches!(r.body, Err(BodyError::Unreadable)));
         let r = request(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
         assert!(matches!(r.body, Err(BodyError::Unreadable)));
+    }
+
+    #[test]
+    fn ambiguous_lengths() {
+        for bad in ["+5", "5, 5", "-1", "0x5", "", "99999999999999999999999"] {
+            let raw = format!("POST / HTTP/1.1\r\nContent-Length: {bad}\r\n\r\nhello");
+            assert!(matches!(read(raw.as_bytes()).0, Next::Malformed), "{bad:?}");
+        }
+        let differing = b"POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!";
+        assert!(matches!(read(differing).0, Next::Malformed));
+        let same = request(b"POST / HTTP/1.1\r\nContent-Length: 5\r\ncontent-length: 5\r\n\r\nhello");
+        assert_eq!(same.body.unwrap(), b"hello");
+        // Chunked wins over Content-Length, and the connection is not reused.
+        let both = request(
+            b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        );
+        assert_eq!(both.body.unwrap(), b"hello");
+        assert!(!both.keep_alive);
     }
 
     #[test]

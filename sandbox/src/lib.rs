@@ -24,7 +24,9 @@ mod api;
 mod clock;
 mod config;
 mod control;
+mod enos;
 mod envelope;
+mod faults;
 mod flavour;
 mod http1;
 mod ids;
@@ -38,12 +40,16 @@ mod state;
 mod verify;
 
 pub mod ffi;
+#[doc(hidden)]
+pub mod fuzz;
 
 pub use config::{
     AppConfig, Config, ConfigError, DEFAULT_ACCESS_TTL_SECS, DEFAULT_APP_KEY, DEFAULT_APP_SECRET,
-    DEFAULT_CODE_TTL_SECS, DEFAULT_REFRESH_TTL_SECS, DOC_SAMPLE_CODES, DOC_SAMPLE_REFRESH_TOKENS,
+    DEFAULT_CODE_TTL_SECS, DEFAULT_ENOS_APP_KEY, DEFAULT_ENOS_APP_SECRET, DEFAULT_ENOS_TOKEN_TTL_SECS,
+    DOC_SAMPLE_ENOS_ACCESS_TOKEN, EnosAppConfig, DEFAULT_REFRESH_TTL_SECS, DOC_SAMPLE_CODES, DOC_SAMPLE_REFRESH_TOKENS,
     NON_REFRESHABLE_APP_KEY, NON_REFRESHABLE_APP_SECRET, Preset,
 };
+pub use faults::closed_port;
 pub use flavour::Flavour;
 pub use request::MAX_BODY_BYTES;
 pub use server::{Sandbox, Stats};

@@ -18,7 +18,8 @@ Options:
   --config FILE    JSON config: {\"apps\":[{\"app_key\":…,\"app_secret\":…,\"access_ttl_secs\":…,
                    \"refresh_ttl_secs\":…,\"can_refresh\":true}],\"code_ttl_secs\":1800,\"clock_skew_secs\":0}
   --doc-samples    also accept, for app 100001, the literal code and refresh tokens of the
-                   platforms' documented examples (so the official snippets run unchanged)
+                   platforms' documented examples, and the EnOS sample's access token
+                   (so the official snippets run unchanged)
   --exit-on-eof    exit when standard input closes (for test harnesses)
   -h, --help       show this help
 
@@ -89,8 +90,22 @@ fn banner(sandbox: &Sandbox) -> String {
         "authorize: {}?response_type=code&force_auth=true&redirect_uri=URL&client_id=APP_KEY&state=S\n",
         sandbox.authorize_url(Flavour::Lazada)
     ));
+    for app in sandbox.enos_apps() {
+        s.push_str(&format!(
+            "enos       gateway URL   {} (app key; app secret: {}; {})\n",
+            sandbox.url(),
+            app.app_key,
+            app.app_secret
+        ));
+    }
     s.push_str(&format!(
         "control: POST {0}/_sandbox/clock/advance?seconds=N, POST {0}/_sandbox/code?client_id=APP_KEY, GET {0}/_sandbox/health\n",
+        sandbox.url()
+    ));
+    s.push_str(&format!(
+        "faults:  header X-Sandbox-Fault: SPEC, or POST {0}/_sandbox/faults?route=/seller/get&mode=SPEC&count=N \
+         (SPEC: latency;ms=N stall-head stall-headers stall-body http-502 truncated invalid-json oversized reset \
+         drip;ms=N throttle;seconds=N), GET {0}/_sandbox/faults, POST {0}/_sandbox/faults/reset\n",
         sandbox.url()
     ));
     s

@@ -28,6 +28,8 @@ pub(crate) struct Incoming {
     pub query: String,
     /// `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// Every header (name, value), in the order sent.
+    pub headers: Vec<(String, String)>,
     /// The body, or why it was not read.
     pub body: Result<Vec<u8>, BodyError>,
 }
@@ -46,8 +48,20 @@ impl Incoming {
             path: path.to_string(),
             query: query.to_string(),
             content_type,
+            headers: Vec::new(),
             body,
         }
+    }
+
+    /// The same request carrying `headers`.
+    pub(crate) fn with_headers(mut self, headers: Vec<(String, String)>) -> Incoming {
+        self.headers = headers;
+        self
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 

@@ -12,6 +12,7 @@ use std::sync::atomic::Ordering;
 
 use crate::api;
 use crate::control;
+use crate::enos::{self, TokenOp};
 use crate::envelope::{ApiError, Style};
 use crate::flavour::Flavour;
 use crate::ids;
@@ -31,6 +32,10 @@ pub(crate) enum Route {
     Authorize,
     /// A control endpoint; the path after `/_sandbox`.
     Control(String),
+    /// The EnOS token service.
+    EnosToken(TokenOp),
+    /// The EnOS protected API.
+    EnosApi,
     /// Nothing here.
     NotFound,
 }
@@ -38,6 +43,12 @@ pub(crate) enum Route {
 impl Route {
     /// Routes a request path (without query).
     pub(crate) fn parse(path: &str) -> Route {
+        if let Some(op) = TokenOp::at(path) {
+            return Route::EnosToken(op);
+        }
+        if path.trim_end_matches('/') == enos::PROTECTED_API {
+            return Route::EnosApi;
+        }
         let (flavour, rest, prefixed) = Flavour::split_path(path);
         match rest {
             "/rest" | "/rest/" => Route::Rest(flavour, None),
@@ -103,6 +114,11 @@ fn dispatch(state: &State, rq: &Incoming, route: &Route, request_id: &str) -> Re
         Err(BodyError::TooLarge) => return Err(ApiError::too_large()),
         Err(BodyError::Unreadable) => return Err(ApiError::invalid_request("the body could not be read")),
     };
+    match route {
+        Route::EnosToken(op) => return Ok(enos::token_service(state, *op, rq, body)),
+        Route::EnosApi => return Ok(enos::protected_api(state, rq, body)),
+        _ => {}
+    }
     let params = request::params(rq, body).map_err(|e| ApiError::invalid_request(&e))?;
     match route {
         Route::Control(path) => return Ok(control::handle(state, &rq.method, path, &params)),
@@ -142,6 +158,8 @@ mod tests {
         assert_eq!(Route::parse("/tw/_sandbox/health"), Route::NotFound);
         assert_eq!(Route::parse("/"), Route::NotFound);
         assert_eq!(Route::parse("/restx"), Route::NotFound);
+        assert_eq!(Route::parse("/apim-token-service/v2.0/token/get"), Route::EnosToken(TokenOp::Get));
+        assert_eq!(Route::parse("/connect-service/v2.1/devices"), Route::EnosApi);
         assert_eq!(Route::Sync.style(), Style::Wrapped);
     }
 

@@ -11,6 +11,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use crate::config::{AppConfig, Config};
+use crate::faults::{self, Delivery};
 use crate::flavour::Flavour;
 use crate::http1::{self, Next};
 use crate::reply::Reply;
@@ -38,6 +39,10 @@ pub struct Stats {
     pub refreshes: u64,
     /// Answers with an HTTP status of 400 or more.
     pub errors: u64,
+    /// EnOS access tokens issued (by get when none was valid, and by refresh).
+    pub enos_tokens_issued: u64,
+    /// Successful EnOS refreshes.
+    pub enos_refreshes: u64,
 }
 
 /// A running sandbox gateway; dropping it stops the server and joins its threads.
@@ -113,6 +118,11 @@ impl Sandbox {
         self.state.apps().into_iter().cloned().collect()
     }
 
+    /// The EnOS token service's apps, sorted by key.
+    pub fn enos_apps(&self) -> Vec<crate::config::EnosAppConfig> {
+        self.state.enos.apps()
+    }
+
     /// Moves the virtual clock (token and code expiry) by `secs`; negative goes back.
     /// The timestamp window keeps using the real clock.
     pub fn advance_clock(&self, secs: i64) {
@@ -122,6 +132,31 @@ impl Sandbox {
     /// The virtual clock, UTC epoch milliseconds.
     pub fn now_ms(&self) -> i64 {
         self.state.clock.now_ms()
+    }
+
+    /// Arms a fault for the next `count` requests to `route`: a GOP API path
+    /// (`/auth/token/create`), a TOP method, any other request path, or `*` for all; `None`
+    /// keeps it armed until [`Sandbox::clear_faults`]. Specs: `latency;ms=N`, `stall-head;ms=N`
+    /// (nothing sent), `stall-headers;ms=N`, `stall-body;ms=N`, `http-500` (any 4xx/5xx, HTML
+    /// page), `truncated`, `invalid-json`, `oversized;bytes=N`, `reset` (TCP RST), `drip;ms=N`,
+    /// `throttle;seconds=N;code=ApiCallLimit|AppCallLimit`. Stalls, `truncated`, `reset` and
+    /// `drip` let the request take effect first (a code is spent) and break only the answer.
+    /// One request can pick its own fault with the `X-Sandbox-Fault: SPEC` header instead.
+    ///
+    /// # Errors
+    /// `InvalidInput` for an empty route, a zero count or a bad spec.
+    pub fn arm_fault(&self, route: &str, spec: &str, count: Option<u32>) -> io::Result<()> {
+        self.state.faults.arm(route, spec, count).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+    }
+
+    /// Disarms every fault armed for a route.
+    pub fn clear_faults(&self) {
+        self.state.faults.clear();
+    }
+
+    /// Requests that reached `route` (as in [`Sandbox::arm_fault`]) so far, faulted or not.
+    pub fn route_hits(&self, route: &str) -> u64 {
+        self.state.faults.hits(route)
     }
 
     /// Counters of what has been served so far.
@@ -134,6 +169,8 @@ impl Sandbox {
             tokens_created: get(&c.tokens_created),
             refreshes: get(&c.refreshes),
             errors: get(&c.errors),
+            enos_tokens_issued: get(&self.state.enos.tokens_issued),
+            enos_refreshes: get(&self.state.enos.refreshes),
         }
     }
 }
@@ -227,6 +264,16 @@ fn accept(listener: &TcpListener, state: &Arc<State>, shared: &Arc<Shared>) {
     }
 }
 
+/// Adds a `Date` header from the clock that judges timestamps (the real clock plus the configured
+/// skew), as gateways send one, so that clients can measure their clock skew.
+fn with_date(mut reply: Reply, state: &State) -> Reply {
+    if !reply.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("date")) {
+        let now = crate::clock::real_now_ms().saturating_add(state.clock_skew_ms());
+        reply.headers.push(("Date".into(), iop::datetime::http_date(now)));
+    }
+    reply
+}
+
 /// Serves requests on one connection until the client closes it, asks to, or idles too long.
 fn serve_connection(stream: TcpStream, state: &State, shared: &Shared) {
     let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
@@ -240,13 +287,20 @@ fn serve_connection(stream: TcpStream, state: &State, shared: &Shared) {
             Next::Malformed => (routes::bad_request(), false),
             Next::HeadTooLarge => (routes::head_too_large(), false),
             Next::Request(rq) => {
-                let incoming = Incoming::new(&rq.method, &rq.target, rq.content_type, rq.body);
-                let reply = panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, &incoming)))
-                    .unwrap_or_else(|_| routes::internal_error(&incoming));
-                (reply, rq.keep_alive)
+                let incoming =
+                    Incoming::new(&rq.method, &rq.target, rq.content_type, rq.body).with_headers(rq.headers);
+                let answer = |rq: &Incoming| {
+                    panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, rq)))
+                        .unwrap_or_else(|_| routes::internal_error(rq))
+                };
+                match faults::serve(state, &stream, &incoming, answer) {
+                    Delivery::Reply(reply) => (reply, rq.keep_alive),
+                    Delivery::Closed => return,
+                }
             }
         };
         let keep_alive = keep_alive && !shared.stopping.load(Ordering::SeqCst);
+        let reply = with_date(reply, state);
         if http1::write_reply(&mut writer, &reply, !keep_alive).is_err() || !keep_alive {
             let _ = stream.shutdown(Shutdown::Write);
             return;

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::clock::Clock;
 use crate::config::{AppConfig, Config};
 use crate::envelope::ApiError;
+use crate::faults::Faults;
 use crate::ids;
 
 /// A simulated seller; each authorization code belongs to a new one.
@@ -120,18 +121,25 @@ pub(crate) struct State {
     pub clock: Clock,
     /// Request counters.
     pub counters: Counters,
+    /// Faults armed per route, and hits per route.
+    pub faults: Faults,
+    /// The EnOS token service.
+    pub enos: crate::enos::EnosState,
     tables: Mutex<Tables>,
 }
 
 impl State {
     /// State for a validated `config`.
     pub(crate) fn new(config: &Config) -> State {
+        let clock = Clock::default();
         let state = State {
             apps: config.apps.iter().map(|a| (a.app_key.clone(), a.clone())).collect(),
             code_ttl_ms: config.code_ttl_secs * 1000,
             clock_skew_ms: config.clock_skew_secs * 1000,
-            clock: Clock::default(),
+            enos: crate::enos::EnosState::new(config, clock.now_ms()),
+            clock,
             counters: Counters::default(),
+            faults: Faults::default(),
             tables: Mutex::new(Tables::default()),
         };
         for preset in &config.preset_codes {

@@ -13,12 +13,15 @@ fn generate() -> String {
     String::from_utf8(out).expect("UTF-8 header")
 }
 
-const DECLARATIONS: [&str; 7] = [
+const DECLARATIONS: [&str; 10] = [
     "typedef struct IopSandbox IopSandbox;",
     "int iop_sandbox_start(const char *config_json, IopSandbox **out);",
     "const char *iop_sandbox_url(const IopSandbox *sandbox);",
     "char *iop_sandbox_issue_code(const IopSandbox *sandbox, const char *app_key);",
     "int iop_sandbox_advance_clock(const IopSandbox *sandbox, int64_t seconds);",
+    "int iop_sandbox_arm_fault(const IopSandbox *sandbox, const char *route, const char *fault, uint32_t count);",
+    "int iop_sandbox_clear_faults(const IopSandbox *sandbox);",
+    "int64_t iop_sandbox_route_hits(const IopSandbox *sandbox, const char *route);",
     "void iop_sandbox_string_free(char *s);",
     "void iop_sandbox_free(IopSandbox *sandbox);",
 ];
@@ -43,6 +46,9 @@ fn exactly_the_documented_items() {
         "iop_sandbox_url",
         "iop_sandbox_issue_code",
         "iop_sandbox_advance_clock",
+        "iop_sandbox_arm_fault",
+        "iop_sandbox_clear_faults",
+        "iop_sandbox_route_hits",
         "iop_sandbox_string_free",
         "iop_sandbox_free",
     ] {
@@ -77,7 +83,9 @@ fn compiles_as_c_and_cpp() {
     let program = format!(
         "{h}\nint main(void) {{ IopSandbox *s = 0; if (iop_sandbox_start(0, &s) != 0) return 1; \
          char *c = iop_sandbox_issue_code(s, \"100001\"); iop_sandbox_string_free(c); \
-         (void)iop_sandbox_url(s); (void)iop_sandbox_advance_clock(s, (int64_t)-1); iop_sandbox_free(s); return 0; }}\n"
+         (void)iop_sandbox_url(s); (void)iop_sandbox_advance_clock(s, (int64_t)-1); \
+         (void)iop_sandbox_arm_fault(s, \"*\", \"reset\", 1u); (void)iop_sandbox_clear_faults(s); \
+         (void)iop_sandbox_route_hits(s, \"*\"); iop_sandbox_free(s); return 0; }}\n"
     );
     assert_eq!(compiles("cc", "c", &program), Some(true), "header must compile as C (is cc installed?)");
     assert_eq!(compiles("c++", "c++", &program), Some(true), "header must compile as C++ (is c++ installed?)");

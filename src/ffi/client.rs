@@ -1,6 +1,7 @@
 //! `IopClient`: creating, configuring and calling through a client from C.
 
 use std::ffi::c_char;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::guard::{self, handle, handle_type};
@@ -19,7 +20,7 @@ use crate::protocol::Protocol;
 #[repr(C)]
 pub struct IopClient {
     tag: u64,
-    pub(crate) client: Client,
+    pub(crate) client: Arc<Client>,
 }
 handle_type!(IopClient, 0x494f_5043_4c49_0003);
 
@@ -43,7 +44,10 @@ pub unsafe extern "C" fn iop_client_new(
             unsafe { arg_str(app_key, "app_key") }?,
             unsafe { arg_str(app_secret, "app_secret") }?,
         )?;
-        unsafe { *out_client = guard::into_handle(IopClient { tag: <IopClient as guard::Handle>::TAG, client }) };
+        unsafe {
+            *out_client =
+                guard::into_handle(IopClient { tag: <IopClient as guard::Handle>::TAG, client: Arc::new(client) })
+        };
         Ok(())
     })
 }
@@ -66,7 +70,17 @@ unsafe fn configure(client: *mut IopClient, change: impl FnOnce(&mut ClientConfi
     })
 }
 
-fn millis(ms: u64, name: &str) -> Result<Duration> {
+/// Reads the PEM file named by the C string `pem_path`.
+///
+/// # Safety
+/// `pem_path` is NULL or NUL-terminated.
+pub(crate) unsafe fn read_pem(pem_path: *const c_char) -> Result<Vec<u8>> {
+    let path = unsafe { arg_str(pem_path, "pem_path") }?;
+    std::fs::read(path).map_err(|e| Error::invalid_argument("pem_path", &format!("cannot be read: {e}")))
+}
+
+/// A positive number of milliseconds as a duration; 0 is refused naming `name`.
+pub(crate) fn millis(ms: u64, name: &str) -> Result<Duration> {
     if ms == 0 {
         Err(Error::invalid_argument(name, "must be greater than zero"))
     } else {
@@ -127,10 +141,7 @@ pub unsafe extern "C" fn iop_client_set_partner_id(client: *mut IopClient, partn
 pub unsafe extern "C" fn iop_client_set_ca_bundle(client: *mut IopClient, pem_path: *const c_char) -> IopStatus {
     unsafe {
         configure(client, |c| {
-            let path = arg_str(pem_path, "pem_path")?;
-            let pem = std::fs::read(path)
-                .map_err(|e| Error::invalid_argument("pem_path", &format!("cannot be read: {e}")))?;
-            c.ca_bundle_pem = Some(pem);
+            c.ca_bundle_pem = Some(read_pem(pem_path)?);
             Ok(())
         })
     }
@@ -163,6 +174,27 @@ pub unsafe extern "C" fn iop_client_set_max_response_bytes(client: *mut IopClien
                 return Err(Error::invalid_argument("max_bytes", "must be greater than zero"));
             }
             c.max_response_bytes = max_bytes;
+            Ok(())
+        })
+    }
+}
+
+/// Sets how many times a call is re-sent after a connect failure (`IOP_ERR_CONNECT`: the
+/// connection could not be made, so the request never reached the server); default 2, at most
+/// 10, 0 turns retries off. Each retry is signed afresh, after 100 ms doubling up to 1 s (with
+/// jitter). Nothing else is ever retried: a call that may have arrived (a timeout, a reset, a
+/// bad answer) is never re-sent, so a code or refresh token is never spent twice.
+///
+/// # Safety
+/// `client` is NULL or a live client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_client_set_max_connect_retries(client: *mut IopClient, retries: u32) -> IopStatus {
+    unsafe {
+        configure(client, |c| {
+            if retries > crate::config::MAX_CONNECT_RETRIES_LIMIT {
+                return Err(Error::invalid_argument("retries", "must be at most 10"));
+            }
+            c.max_connect_retries = retries;
             Ok(())
         })
     }

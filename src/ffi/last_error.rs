@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::ffi::{CString, c_char};
 use std::ptr;
 
+use super::guard;
 use super::status::IopStatus;
 use super::strings::to_cstring;
 use crate::error::Error;
@@ -16,6 +17,7 @@ struct LastError {
     sub_code: Option<CString>,
     request_id: Option<CString>,
     http_status: i32,
+    retry_after_ms: i64,
 }
 
 thread_local! {
@@ -39,9 +41,15 @@ pub(crate) fn set(error: Error) -> IopStatus {
         sub_code: platform.and_then(|p| p.sub_code.as_deref()).map(to_cstring),
         request_id: platform.and_then(|p| p.request_id.as_deref()).map(to_cstring),
         http_status: error.http_status().map_or(0, i32::from),
+        retry_after_ms: retry_after_ms(error.retry_after()),
     };
     LAST.with(|l| *l.borrow_mut() = Some(record));
     status
+}
+
+/// A wait in whole milliseconds for C, -1 for none.
+pub(crate) fn retry_after_ms(wait: Option<std::time::Duration>) -> i64 {
+    wait.map_or(-1, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 fn read<T>(f: impl FnOnce(&LastError) -> T, none: T) -> T {
@@ -66,7 +74,8 @@ pub extern "C" fn iop_last_error_message() -> *const c_char {
     read(|e| e.message.as_ptr(), ptr::null())
 }
 
-/// Platform error `code` of the last failure (`IOP_ERR_PLATFORM` only), or NULL.
+/// Platform error `code` of the last failure (`IOP_ERR_PLATFORM` and `IOP_ERR_TOKEN_EXPIRED`;
+/// EnOS statuses as decimal text, e.g. `"1203"`), or NULL.
 /// Borrowed: valid until the next status-returning `iop_*` call on this thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn iop_last_error_code() -> *const c_char {
@@ -98,4 +107,13 @@ pub extern "C" fn iop_last_error_request_id() -> *const c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn iop_last_error_http_status() -> i32 {
     read(|e| e.http_status, 0)
+}
+
+/// For a throttling failure (`IOP_ERR_PLATFORM` with code `ApiCallLimit` or `AppCallLimit`):
+/// how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds;
+/// -1 when the last failure is not one or gives no duration, or the last call succeeded.
+/// The library never waits or retries on its own. Reads this thread's last error only.
+#[unsafe(no_mangle)]
+pub extern "C" fn iop_last_error_retry_after_ms() -> i64 {
+    guard::value(-1, || Some(read(|e| e.retry_after_ms, -1)))
 }

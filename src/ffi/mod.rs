@@ -4,12 +4,16 @@
 //! Grammar: `iop_<object>_<verb>`; opaque handles with `_new`/`_free`; out-parameters last
 //! and written only on `IOP_OK`; ownership stated on each function.
 
+pub mod authorize;
 pub mod client;
+pub mod enos;
 pub(crate) mod guard;
 pub mod last_error;
+pub mod manager;
 pub mod request;
 pub mod response;
 pub mod status;
+pub mod store;
 pub mod strings;
 pub mod token;
 pub mod version;

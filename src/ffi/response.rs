@@ -23,6 +23,7 @@ pub struct IopResponse {
     sub_code: Option<CString>,
     sub_message: Option<CString>,
     request_id: Option<CString>,
+    retry_after_ms: i64,
 }
 handle_type!(IopResponse, 0x494f_5052_4553_0002);
 
@@ -41,6 +42,7 @@ impl IopResponse {
             sub_code: c(response.sub_code()),
             sub_message: c(response.sub_message()),
             request_id: c(response.request_id()),
+            retry_after_ms: super::last_error::retry_after_ms(response.retry_after()),
         };
         let body = response.into_body();
         out.body_len = body.len();
@@ -151,4 +153,15 @@ pub unsafe extern "C" fn iop_response_sub_message(response: *const IopResponse) 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn iop_response_request_id(response: *const IopResponse) -> *const c_char {
     unsafe { field(response, |r| borrowed(&r.request_id)) }
+}
+
+/// For a throttling error (`code` `ApiCallLimit` or `AppCallLimit`): how long the platform says
+/// the ban lasts ("ban will last N seconds"), in milliseconds; -1 for any other response, when
+/// no duration is given, or if `response` is NULL/invalid. Nothing is retried automatically.
+///
+/// # Safety
+/// `response` is NULL or a live response.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_response_retry_after_ms(response: *const IopResponse) -> i64 {
+    guard::value(-1, || unsafe { handle(response, "response") }.ok().map(|r| r.retry_after_ms))
 }

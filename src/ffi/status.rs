@@ -29,10 +29,16 @@ pub enum IopStatus {
     IOP_ERR_PLATFORM = 8,
     /// A bug in the library (for example a caught panic).
     IOP_ERR_INTERNAL = 9,
+    /// The access token presented has expired (EnOS status 1203): get a new one. The platform
+    /// fields are set as for `IOP_ERR_PLATFORM` (`iop_last_error_code` is `"1203"`).
+    IOP_ERR_TOKEN_EXPIRED = 10,
+    /// The seller must authorize the app again (token manager: the refresh token is dead or
+    /// expired, the grant cannot be refreshed, or nothing is stored). No retry can help.
+    IOP_ERR_REAUTHORIZATION_REQUIRED = 11,
 }
 
 /// Every status, in value order (for tests and bindings).
-pub(crate) const ALL_STATUSES: [IopStatus; 10] = [
+pub(crate) const ALL_STATUSES: [IopStatus; 12] = [
     IopStatus::IOP_OK,
     IopStatus::IOP_ERR_INVALID_ARGUMENT,
     IopStatus::IOP_ERR_CONNECT,
@@ -43,6 +49,8 @@ pub(crate) const ALL_STATUSES: [IopStatus; 10] = [
     IopStatus::IOP_ERR_MALFORMED_RESPONSE,
     IopStatus::IOP_ERR_PLATFORM,
     IopStatus::IOP_ERR_INTERNAL,
+    IopStatus::IOP_ERR_TOKEN_EXPIRED,
+    IopStatus::IOP_ERR_REAUTHORIZATION_REQUIRED,
 ];
 
 impl IopStatus {
@@ -58,6 +66,8 @@ impl IopStatus {
             ErrorKind::MalformedResponse => IopStatus::IOP_ERR_MALFORMED_RESPONSE,
             ErrorKind::Platform => IopStatus::IOP_ERR_PLATFORM,
             ErrorKind::Internal => IopStatus::IOP_ERR_INTERNAL,
+            ErrorKind::TokenExpired => IopStatus::IOP_ERR_TOKEN_EXPIRED,
+            ErrorKind::ReauthorizationRequired => IopStatus::IOP_ERR_REAUTHORIZATION_REQUIRED,
         }
     }
 
@@ -74,6 +84,8 @@ impl IopStatus {
             IopStatus::IOP_ERR_MALFORMED_RESPONSE => c"IOP_ERR_MALFORMED_RESPONSE",
             IopStatus::IOP_ERR_PLATFORM => c"IOP_ERR_PLATFORM",
             IopStatus::IOP_ERR_INTERNAL => c"IOP_ERR_INTERNAL",
+            IopStatus::IOP_ERR_TOKEN_EXPIRED => c"IOP_ERR_TOKEN_EXPIRED",
+            IopStatus::IOP_ERR_REAUTHORIZATION_REQUIRED => c"IOP_ERR_REAUTHORIZATION_REQUIRED",
         }
     }
 }

@@ -76,6 +76,13 @@ impl IopToken {
     }
 }
 
+impl IopToken {
+    /// The token itself.
+    pub(crate) fn token(&self) -> &Token {
+        &self.token
+    }
+}
+
 unsafe fn write_token(out_token: *mut *mut IopToken, token: Token) {
     unsafe { *out_token = guard::into_handle(IopToken::new(token)) };
 }

@@ -28,9 +28,9 @@ iop_c_setup() {
     IOP_LDFLAGS+=(-liop_sandbox)
 }
 
-# iop_c_compile OUTPUT SOURCE... [EXTRA GCC FLAGS...]
+# iop_c_compile OUTPUT SOURCE... [EXTRA COMPILER FLAGS...]; the compiler is $IOP_CC (default gcc).
 iop_c_compile() {
     local out=$1
     shift
-    gcc "${IOP_CFLAGS[@]}" -o "$out" "$@" "${IOP_LDFLAGS[@]}"
+    "${IOP_CC:-gcc}" "${IOP_CFLAGS[@]}" -o "$out" "$@" "${IOP_LDFLAGS[@]}"
 }

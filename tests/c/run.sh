@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# tests/c/run.sh: builds the C tests of the iopkit C ABI (include/iop.h) and runs them three
-# times: (a) plain, (b) under valgrind memcheck, (c) built with ASan + UBSan.
+# tests/c/run.sh: builds the C tests of the iopkit C ABI (include/iop.h) and runs them:
+#   test_iop.c (the suite): (a) plain, (b) under valgrind memcheck, (c) built by gcc with ASan +
+#     UBSan, (d) built by clang with ASan + UBSan;
+#   stress.c (8 threads x 10,000 calls on one client, clients created and freed concurrently,
+#     per-thread last errors): (e) plain, (f) built by clang with ASan + UBSan, (g) under valgrind
+#     with 20 calls per thread. (Not under TSan or helgrind: the Rust library's locks are futexes
+#     they cannot see, so every handover between threads is reported as a race.)
 # Works from any directory. Expects `cargo build -p iopkit -p iopkit-sandbox` to have been run
-# (runs it itself if a library is missing). Uses gcc/g++, binutils (nm, readelf) and valgrind.
+# (runs it itself if a library is missing). Uses gcc/g++, clang, binutils (nm, readelf) and valgrind.
 #
 # Counting, for the last line "c: N passed, M failed":
-#   - each of the three runs contributes its own per-test counts (so every test counts 3 times);
+#   - each run contributes its own per-test counts (so every test counts once per run);
 #   - a run that ends badly although none of its tests failed (valgrind errors or definite/
 #     indirect leaks, a sanitizer report, a crash, no summary line) adds 1 failed;
-#   - each check of this script (the programs compile with -Werror; include/iop.h and
+#   - each check of this script (the programs compile with -Werror, by gcc and clang; include/iop.h and
 #     iop_sandbox.h compile as C and C++; every exported iop_ function appears in test_iop.c)
 #     adds 1 passed or 1 failed.
 # Exits non-zero when anything failed.
@@ -74,13 +79,29 @@ fi
 # --- Build -------------------------------------------------------------------------------------
 PLAIN=$IOP_OUT/test_iop
 ASAN=$IOP_OUT/test_iop_asan
+CLANG_ASAN=$IOP_OUT/test_iop_clang_asan
+STRESS_SRC=$IOP_ROOT/tests/c/stress.c
+STRESS=$IOP_OUT/stress
+STRESS_ASAN=$IOP_OUT/stress_clang_asan
+SANITIZE=(-fsanitize=address,undefined -fno-omit-frame-pointer)
 if iop_c_compile "$PLAIN" "$TEST_SRC" -O1 &&
-    iop_c_compile "$ASAN" "$TEST_SRC" -O1 -fsanitize=address,undefined -fno-omit-frame-pointer; then
-    pass "test_iop.c compiles (gcc -std=c11 -Wall -Wextra -Werror -pedantic), plain and ASan/UBSan"
+    iop_c_compile "$ASAN" "$TEST_SRC" -O1 "${SANITIZE[@]}" &&
+    iop_c_compile "$STRESS" "$STRESS_SRC" -O1; then
+    pass "test_iop.c and stress.c compile (gcc -std=c11 -Wall -Wextra -Werror -pedantic), plain and ASan/UBSan"
 else
-    fail "test_iop.c does not compile"
+    fail "test_iop.c or stress.c does not compile with gcc"
     done_=1
     exit 1
+fi
+clang_ok=0
+if ! command -v clang >/dev/null; then
+    fail "clang is not installed"
+elif IOP_CC=clang iop_c_compile "$CLANG_ASAN" "$TEST_SRC" -O1 "${SANITIZE[@]}" -fno-sanitize-recover=all &&
+    IOP_CC=clang iop_c_compile "$STRESS_ASAN" "$STRESS_SRC" -O1 "${SANITIZE[@]}" -fno-sanitize-recover=all; then
+    pass "test_iop.c and stress.c compile with clang (same flags) and ASan/UBSan"
+    clang_ok=1
+else
+    fail "test_iop.c or stress.c does not compile with clang"
 fi
 
 # run_mode NAME LOG QUIET COMMAND...: runs the suite, adds its counts. QUIET=1 hides "ok" lines.
@@ -111,25 +132,48 @@ run_mode() {
 # (a) plain
 run_mode "plain" "$IOP_OUT/plain.log" 0 "$PLAIN"
 
-# (b) valgrind: the plain binary; timing checks get more slack
-if command -v valgrind >/dev/null; then
-    VG_LOG=$IOP_OUT/valgrind.log
-    IOP_C_TEST_SLACK_MS=3000 run_mode "valgrind" "$IOP_OUT/valgrind.out" 1 \
+# run_valgrind NAME PROGRAM: runs PROGRAM under memcheck (zero errors, zero definite/indirect
+# leaks) through run_mode, then prints valgrind's summary (and its report if it found errors).
+run_valgrind() {
+    local name=$1 program=$2
+    local log=$IOP_OUT/$name.log
+    run_mode "$name" "$IOP_OUT/$name.out" 1 \
         valgrind --leak-check=full --show-leak-kinds=definite,indirect \
         --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --num-callers=30 \
-        --log-file="$VG_LOG" "$PLAIN"
-    echo "# valgrind summary ($VG_LOG):"
+        --log-file="$log" "$program"
+    echo "# $name summary ($log):"
     grep -E 'ERROR SUMMARY|definitely lost:|indirectly lost:|possibly lost:|still reachable:|suppressed:|no leaks are possible' \
-        "$VG_LOG" | sed -E 's/^==[0-9]+== +/#   /' || true
-    if ! grep -q 'ERROR SUMMARY: 0 errors' "$VG_LOG"; then
-        grep -v -e '^==[0-9]*== *$' "$VG_LOG" | head -n 120
+        "$log" | sed -E 's/^==[0-9]+== +/#   /' || true
+    if ! grep -q 'ERROR SUMMARY: 0 errors' "$log"; then
+        grep -v -e '^==[0-9]*== *$' "$log" | head -n 120
     fi
+}
+
+# (b) valgrind: the plain binary; timing checks get more slack
+if command -v valgrind >/dev/null; then
+    IOP_C_TEST_SLACK_MS=3000 run_valgrind "valgrind" "$PLAIN"
 else
     fail "valgrind is not installed"
 fi
 
-# (c) AddressSanitizer + UndefinedBehaviorSanitizer
+# (c) AddressSanitizer + UndefinedBehaviorSanitizer, gcc
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     run_mode "asan+ubsan" "$IOP_OUT/asan.log" 1 "$ASAN"
+
+# (d) the same, clang
+if ((clang_ok)); then
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        run_mode "clang asan+ubsan" "$IOP_OUT/clang_asan.log" 1 "$CLANG_ASAN"
+fi
+
+# (e)-(g) the thread stress program
+run_mode "stress" "$IOP_OUT/stress.log" 0 "$STRESS"
+if ((clang_ok)); then
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        run_mode "stress clang asan+ubsan" "$IOP_OUT/stress_clang_asan.log" 0 "$STRESS_ASAN"
+fi
+if command -v valgrind >/dev/null; then
+    IOP_C_STRESS_CALLS=20 run_valgrind "stress-valgrind" "$STRESS"
+fi
 
 done_=1 # finish prints the summary and sets the exit status

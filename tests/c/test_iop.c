@@ -13,17 +13,22 @@
  */
 #define _GNU_SOURCE /* dladdr */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -192,11 +197,12 @@ static void test_status_names(void) {
     static const char *const names[] = {
         "IOP_OK", "IOP_ERR_INVALID_ARGUMENT", "IOP_ERR_CONNECT", "IOP_ERR_NETWORK",
         "IOP_ERR_TIMEOUT", "IOP_ERR_TLS", "IOP_ERR_HTTP", "IOP_ERR_MALFORMED_RESPONSE",
-        "IOP_ERR_PLATFORM", "IOP_ERR_INTERNAL",
+        "IOP_ERR_PLATFORM", "IOP_ERR_INTERNAL", "IOP_ERR_TOKEN_EXPIRED", "IOP_ERR_REAUTHORIZATION_REQUIRED",
     };
-    for (int32_t s = 0; s <= 9; s++) CHECK_STREQ(iop_status_name(s), names[s]);
-    CHECK(IOP_ERR_INTERNAL == 9 && IOP_ERR_TIMEOUT == 4);
-    CHECK_STREQ(iop_status_name(10), "IOP_UNKNOWN_STATUS");
+    for (int32_t s = 0; s < (int32_t)COUNT(names); s++) CHECK_STREQ(iop_status_name(s), names[s]);
+    CHECK(IOP_ERR_INTERNAL == 9 && IOP_ERR_TIMEOUT == 4 && IOP_ERR_TOKEN_EXPIRED == 10);
+    CHECK(IOP_ERR_REAUTHORIZATION_REQUIRED == 11);
+    CHECK_STREQ(iop_status_name((int32_t)COUNT(names)), "IOP_UNKNOWN_STATUS");
     CHECK_STREQ(iop_status_name(-1), "IOP_UNKNOWN_STATUS");
     CHECK_STREQ(iop_status_name(INT32_MAX), "IOP_UNKNOWN_STATUS");
     CHECK_STREQ(iop_status_name(INT32_MIN), "IOP_UNKNOWN_STATUS");
@@ -1324,6 +1330,91 @@ static void test_concurrent_calls(void) {
     iop_client_free(c);
 }
 
+/* Faults armed in the sandbox: typed failures, a token call sent exactly once, throttling
+ * waits (iop_last_error_retry_after_ms, iop_response_retry_after_ms), stalls bounded by the
+ * read timeout. */
+static void test_faults_and_throttling(void) {
+    IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
+    REQUIRE(c != NULL);
+    char *code = iop_sandbox_issue_code(g_sandbox, APP1_KEY);
+    REQUIRE(code != NULL);
+    IopToken *t = NULL;
+    const int64_t creates = iop_sandbox_route_hits(g_sandbox, "/auth/token/create");
+    CHECK(creates >= 0);
+
+    /* Throttled: a platform error with the ban's length; the code is not spent. */
+    CHECK(iop_sandbox_arm_fault(g_sandbox, "/auth/token/create", "throttle;seconds=3", 1) == 0);
+    CHECK_STATUS(iop_token_create(c, code, &t), IOP_ERR_PLATFORM);
+    CHECK_STREQ(iop_last_error_code(), "ApiCallLimit");
+    CHECK_STREQ(iop_last_error_type(), "ISP");
+    CHECK(iop_last_error_retry_after_ms() == 3000);
+    CHECK(iop_sandbox_route_hits(g_sandbox, "/auth/token/create") == creates + 1);
+
+    /* Reset after the code was consumed: a network error, sent once, never re-sent. */
+    CHECK(iop_sandbox_arm_fault(g_sandbox, "/auth/token/create", "reset", 1) == 0);
+    CHECK_STATUS(iop_token_create(c, code, &t), IOP_ERR_NETWORK);
+    CHECK(iop_last_error_retry_after_ms() == -1);
+    CHECK(iop_sandbox_route_hits(g_sandbox, "/auth/token/create") == creates + 2);
+    /* A second try finds the code spent. */
+    check_platform_error(iop_token_create(c, code, &t), "InvalidCode", code);
+    CHECK(iop_last_error_retry_after_ms() == -1);
+    CHECK(t == NULL);
+    iop_sandbox_string_free(code);
+
+    /* iop_client_execute: a throttled response carries the wait; others have none. */
+    IopRequest *r = NULL;
+    IopResponse *resp = NULL;
+    REQUIRE_OK(iop_request_new("/seller/get", &r));
+    REQUIRE_OK(iop_request_add_header(r, "X-Sandbox-Fault", "throttle;seconds=2;code=AppCallLimit"));
+    REQUIRE_OK(iop_client_execute(c, r, "token", IOP_PROTOCOL_GOP, &resp));
+    CHECK(!iop_response_is_success(resp));
+    CHECK_STREQ(iop_response_code(resp), "AppCallLimit");
+    CHECK(iop_response_retry_after_ms(resp) == 2000);
+    CHECK(iop_last_error_retry_after_ms() == -1); /* the call succeeded */
+    iop_response_free(resp);
+    iop_request_free(r);
+    resp = seller_get(c, "token", IOP_HTTP_POST);
+    REQUIRE(resp != NULL);
+    CHECK_STREQ(iop_response_code(resp), "IllegalAccessToken");
+    CHECK(iop_response_retry_after_ms(resp) == -1);
+    iop_response_free(resp);
+    CHECK(iop_response_retry_after_ms(NULL) == -1);
+
+    /* count 0: armed until cleared. */
+    CHECK(iop_sandbox_arm_fault(g_sandbox, "/seller/get", "http-503", 0) == 0);
+    REQUIRE_OK(iop_request_new("/seller/get", &r));
+    for (int i = 0; i < 2; i++) {
+        resp = NULL;
+        CHECK_STATUS(iop_client_execute(c, r, "token", IOP_PROTOCOL_GOP, &resp), IOP_ERR_HTTP);
+        CHECK(iop_last_error_http_status() == 503);
+        CHECK(resp == NULL);
+    }
+    CHECK(iop_sandbox_clear_faults(g_sandbox) == 0);
+
+    /* A stall mid-body ends at the read timeout. */
+    const int64_t timeout = 300;
+    REQUIRE_OK(iop_client_set_read_timeout_ms(c, (uint64_t)timeout));
+    CHECK(iop_sandbox_arm_fault(g_sandbox, "/seller/get", "stall-body;ms=10000", 1) == 0);
+    int64_t start = mono_ms();
+    CHECK_STATUS(iop_client_execute(c, r, "token", IOP_PROTOCOL_GOP, &resp), IOP_ERR_TIMEOUT);
+    int64_t elapsed = mono_ms() - start;
+    printf("#   stalled body: timed out after %" PRId64 " ms (read timeout %" PRId64 " ms)\n", elapsed, timeout);
+    CHECK(elapsed >= timeout - 50 && elapsed <= 2 * timeout + g_slack_ms);
+    iop_request_free(r);
+
+    /* Bad arguments. */
+    CHECK(iop_sandbox_arm_fault(NULL, "/seller/get", "reset", 1) == -1);
+    CHECK(iop_sandbox_arm_fault(g_sandbox, NULL, "reset", 1) == -1);
+    CHECK(iop_sandbox_arm_fault(g_sandbox, "/seller/get", NULL, 1) == -1);
+    CHECK(iop_sandbox_arm_fault(g_sandbox, "", "reset", 1) == -1);
+    CHECK(iop_sandbox_arm_fault(g_sandbox, "/seller/get", "explode", 1) == -1);
+    CHECK(iop_sandbox_clear_faults(NULL) == -1);
+    CHECK(iop_sandbox_route_hits(NULL, "/seller/get") == -1);
+    CHECK(iop_sandbox_route_hits(g_sandbox, NULL) == -1);
+    CHECK(iop_sandbox_route_hits(g_sandbox, "/never/called") == 0);
+    iop_client_free(c);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Clock: a sandbox with short lifetimes                                                      */
 
@@ -1501,6 +1592,24 @@ static void test_connect_refused(void) {
     CHECK(iop_last_error_http_status() == 0);
     CHECK_STATUS(iop_token_create(c, "some-code", &t), IOP_ERR_CONNECT);
     CHECK(resp == NULL && t == NULL);
+    CHECK(iop_last_error_retry_after_ms() == -1);
+    /* Connect failures are retried (the request never left): 3 attempts by default; with 3
+     * retries, waits of at least 50 + 100 + 200 ms; with none, at once. */
+    CHECK_CONTAINS(iop_last_error_message(), "(3 attempts)");
+    CHECK_INVALID(iop_client_set_max_connect_retries(c, 11), "retries");
+    CHECK_INVALID(iop_client_set_max_connect_retries(NULL, 1), "client");
+    REQUIRE_OK(iop_client_set_max_connect_retries(c, 3));
+    int64_t start = mono_ms();
+    CHECK_STATUS(iop_token_create(c, "some-code", &t), IOP_ERR_CONNECT);
+    int64_t elapsed = mono_ms() - start;
+    CHECK_CONTAINS(iop_last_error_message(), "(4 attempts)");
+    CHECK(elapsed >= 350 && elapsed <= 700 + 500 + g_slack_ms);
+    REQUIRE_OK(iop_client_set_max_connect_retries(c, 0));
+    start = mono_ms();
+    CHECK_STATUS(iop_token_create(c, "some-code", &t), IOP_ERR_CONNECT);
+    CHECK(strstr(msg_or_null(), "attempts") == NULL);
+    CHECK(mono_ms() - start < 200 + g_slack_ms);
+    printf("#   4 connect attempts took %" PRId64 " ms\n", elapsed);
     iop_request_free(r);
     iop_client_free(c);
 }
@@ -1575,6 +1684,63 @@ static void test_insecure_remote_refused(void) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Authorization page: URL builder, state generator, constant-time state check                */
+
+static void test_authorize_url_and_state(void) {
+    char *state = NULL, *other = NULL, *url = NULL, *untouched = NULL;
+    REQUIRE_OK(iop_state_new(&state));
+    REQUIRE_OK(iop_state_new(&other));
+    CHECK(strlen(state) == 32 && strcmp(state, other) != 0);
+    for (const char *p = state; *p; p++) CHECK(isalnum((unsigned char)*p) || *p == '-' || *p == '_');
+
+    REQUIRE_OK(iop_authorize_url(IOP_PLATFORM_LAZADA, NULL, APP1_KEY, "https://example.com/cb?a=1", "SG", state, &url));
+    CHECK_CONTAINS(url, "https://auth.lazada.com/oauth/authorize?response_type=code&force_auth=true"
+                        "&redirect_uri=https%3A%2F%2Fexample.com%2Fcb%3Fa%3D1&client_id=" APP1_KEY "&state=");
+    CHECK_HAS_QUIETLY(url, state);
+    CHECK_CONTAINS(url, "&country=sg");
+    iop_string_free(url);
+    url = NULL;
+    REQUIRE_OK(iop_authorize_url(IOP_PLATFORM_ALIEXPRESS, NULL, APP1_KEY, "https://example.com/cb", NULL, NULL, &url));
+    CHECK_STREQ(url, "https://api-sg.aliexpress.com/oauth/authorize?response_type=code&force_auth=true"
+                     "&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&client_id=" APP1_KEY);
+    iop_string_free(url);
+    url = NULL;
+    REQUIRE_OK(iop_authorize_url(IOP_PLATFORM_LAZADA, "http://127.0.0.1:9/lazada/oauth/authorize", APP1_KEY,
+                                 "http://localhost/cb", NULL, "s1", &url));
+    CHECK_STREQ(url, "http://127.0.0.1:9/lazada/oauth/authorize?response_type=code&force_auth=true"
+                     "&redirect_uri=http%3A%2F%2Flocalhost%2Fcb&client_id=" APP1_KEY "&state=s1");
+    iop_string_free(url);
+
+    /* Errors name the argument and leave the out-parameter alone. */
+    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_ALIEXPRESS, NULL, APP1_KEY, "https://h/cb", "sg", NULL, &untouched),
+                  "country");
+    CHECK_INVALID(iop_authorize_url(7, NULL, APP1_KEY, "https://h/cb", NULL, NULL, &untouched), "platform");
+    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_LAZADA, NULL, NULL, "https://h/cb", NULL, NULL, &untouched),
+                  "client_id");
+    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_LAZADA, NULL, APP1_KEY, "not a url", NULL, NULL, &untouched),
+                  "redirect_uri");
+    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_LAZADA, "http://example.com/oauth", APP1_KEY, "https://h/cb", NULL,
+                                    NULL, &untouched), "base_url");
+    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_LAZADA, NULL, APP1_KEY, "https://h/cb", NULL, NULL, NULL), "out_url");
+    CHECK_INVALID(iop_state_new(NULL), "out_state");
+    CHECK(untouched == NULL);
+
+    /* The check: equal only when identical; NULL, empty or different never verify. */
+    CHECK(iop_state_verify(state, state));
+    char copy[64];
+    snprintf(copy, sizeof copy, "%s", state);
+    CHECK(iop_state_verify(state, copy));
+    copy[5] = copy[5] == 'A' ? 'B' : 'A';
+    CHECK(!iop_state_verify(state, copy));
+    CHECK(!iop_state_verify(state, other));
+    CHECK(!iop_state_verify(state, NULL) && !iop_state_verify(NULL, state) && !iop_state_verify(NULL, NULL));
+    CHECK(!iop_state_verify("", ""));
+    CHECK(!iop_state_verify("\xff", "\xff"));
+    iop_string_free(state);
+    iop_string_free(other);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 struct test {
     const char *name;
@@ -1590,7 +1756,7 @@ static const struct test offline_tests[] = {
     T(test_null_accessors), T(test_wrong_handle_type), T(test_client_setters),
     T(test_last_error_cleared), T(test_last_error_per_thread), T(test_sign_vectors),
     T(test_sign_published_example), T(test_token_parse_tw), T(test_token_parse_aliexpress),
-    T(test_token_parse_lazada_and_errors),
+    T(test_token_parse_lazada_and_errors), T(test_authorize_url_and_state),
 };
 
 static const struct test gateway_tests[] = {
@@ -1598,6 +1764,7 @@ static const struct test gateway_tests[] = {
     T(test_token_unprefixed_rest_is_lazada), T(test_token_errors), T(test_token_non_refreshable),
     T(test_execute_seller_get), T(test_execute_bad_access_token), T(test_execute_top),
     T(test_execute_files_and_headers), T(test_execute_settings), T(test_concurrent_calls),
+    T(test_faults_and_throttling),
 };
 
 static const struct test clock_tests[] = {
@@ -1607,6 +1774,616 @@ static const struct test clock_tests[] = {
 static const struct test transport_tests[] = {
     T(test_connect_refused), T(test_read_timeout), T(test_http_error_and_garbage),
     T(test_insecure_remote_refused),
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Token manager and stores (gateway group)                                                   */
+
+/* Margin longer than the sandbox's 7-day access tokens: every access_token call refreshes. */
+#define ALWAYS_REFRESH_S (8 * 86400)
+
+/* An application store for one process: records in memory, a pthread mutex as the lock. */
+struct app_store {
+    pthread_mutex_t mu, lock;
+    char account[64];
+    char *json;
+    uint64_t version;
+    int loads, swaps, locks, unlocks;
+};
+
+static int32_t app_load(void *ud, const char *account, IopTokenStoreValue *value) {
+    struct app_store *s = ud;
+    pthread_mutex_lock(&s->mu);
+    s->loads++;
+    int32_t rc = 0;
+    if (s->json != NULL && strcmp(account, s->account) == 0) rc = iop_token_store_value_set(value, s->json) == IOP_OK ? 0 : -1;
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+static int32_t app_cas(void *ud, const char *account, uint64_t expected, const char *json) {
+    struct app_store *s = ud;
+    pthread_mutex_lock(&s->mu);
+    int32_t rc = 1;
+    if (s->version == expected) {
+        free(s->json);
+        s->json = strdup(json);
+        snprintf(s->account, sizeof s->account, "%s", account);
+        s->version = expected + 1;
+        s->swaps++;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+static int32_t app_lock(void *ud, const char *account, uint64_t timeout_ms) {
+    struct app_store *s = ud;
+    (void)account;
+    (void)timeout_ms;
+    pthread_mutex_lock(&s->lock);
+    __atomic_add_fetch(&s->locks, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+static void app_unlock(void *ud, const char *account) {
+    struct app_store *s = ud;
+    (void)account;
+    __atomic_add_fetch(&s->unlocks, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int32_t app_accounts(void *ud, IopTokenStoreValue *value) {
+    struct app_store *s = ud;
+    char list[96];
+    snprintf(list, sizeof list, "[\"%s\"]", s->account);
+    return iop_token_store_value_set(value, list) == IOP_OK ? 0 : -1;
+}
+
+/* Runs the manager flow on `store`: grant, stable token, forced refreshes, record JSON. */
+static void check_manager_flow(IopTokenStore *store) {
+    IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
+    REQUIRE(c != NULL);
+    IopTokenManager *m = NULL, *always = NULL;
+    CHECK_STATUS(iop_token_manager_new(c, store, "seller-c", -1, &m), IOP_OK);
+    CHECK_STATUS(iop_token_manager_new(c, store, "seller-c", ALWAYS_REFRESH_S, &always), IOP_OK);
+    REQUIRE(m != NULL && always != NULL);
+    char *t1 = NULL, *t2 = NULL, *t3 = NULL, *record = NULL;
+    CHECK_STATUS(iop_token_manager_access_token(m, &t1), IOP_ERR_REAUTHORIZATION_REQUIRED);
+    CHECK_CONTAINS(iop_last_error_message(), "seller-c");
+    char *code = iop_sandbox_issue_code(g_sandbox, APP1_KEY);
+    CHECK_STATUS(iop_token_manager_create_token(m, code), IOP_OK);
+    iop_sandbox_string_free(code);
+    CHECK_STATUS(iop_token_manager_access_token(m, &t1), IOP_OK);
+    CHECK_STATUS(iop_token_manager_access_token(m, &t2), IOP_OK);
+    if (t1 && t2) CHECK(strcmp(t1, t2) == 0); /* fresh: no refresh */
+    CHECK_STATUS(iop_token_manager_access_token(always, &t3), IOP_OK); /* refreshes */
+    if (t1 && t3) CHECK(strcmp(t1, t3) != 0);
+    IopResponse *resp = t3 ? seller_get(c, t3, IOP_HTTP_POST) : NULL;
+    check_success_response(resp);
+    iop_response_free(resp);
+    CHECK_STATUS(iop_token_manager_record_json(m, &record), IOP_OK);
+    CHECK_CONTAINS(record, "\"version\":3");
+    CHECK_CONTAINS(record, "\"reauthorize_by_ms\":");
+    iop_string_free(record);
+    iop_string_free(t1);
+    iop_string_free(t2);
+    iop_string_free(t3);
+    /* A grant stored from a token made elsewhere replaces the chain. */
+    IopToken *tok = new_token(c, APP1_KEY);
+    if (tok != NULL) {
+        CHECK_STATUS(iop_token_manager_store_grant(m, tok), IOP_OK);
+        char *t4 = NULL;
+        CHECK_STATUS(iop_token_manager_access_token(m, &t4), IOP_OK);
+        if (t4) CHECK(strcmp(t4, iop_token_access_token(tok)) == 0);
+        iop_string_free(t4);
+    }
+    iop_token_free(tok);
+    iop_token_manager_free(always);
+    iop_token_manager_free(m);
+    iop_client_free(c);
+}
+
+static void test_manager_memory_store(void) {
+    IopTokenStore *store = NULL;
+    REQUIRE(iop_token_store_memory_new(&store) == IOP_OK);
+    check_manager_flow(store);
+    char *due = NULL;
+    CHECK_STATUS(iop_token_store_due_json(store, 40 * 86400, &due), IOP_OK);
+    CHECK_CONTAINS(due, "\"account\":\"seller-c\"");
+    iop_string_free(due);
+    due = NULL;
+    CHECK_STATUS(iop_token_store_due_json(store, 0, &due), IOP_OK);
+    CHECK_STREQ(due, "[]");
+    iop_string_free(due);
+    iop_token_store_free(store);
+}
+
+static void test_manager_file_store(void) {
+    char dir[] = "/tmp/iop-c-store-XXXXXX", path[128], lock[160];
+    REQUIRE(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/tokens.json", dir);
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    IopTokenStore *store = NULL;
+    REQUIRE(iop_token_store_file_new(path, &store) == IOP_OK);
+    check_manager_flow(store);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    FILE *f = fopen(path, "r");
+    char text[8192] = {0};
+    if (f) {
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        text[n] = '\0';
+        fclose(f);
+    }
+    CHECK_CONTAINS(text, "iopkit-tokens/1");
+    CHECK(strstr(text, APP1_SECRET) == NULL);
+    iop_token_store_free(store);
+    unlink(path);
+    unlink(lock);
+    rmdir(dir);
+}
+
+static void test_manager_callback_store(void) {
+    struct app_store s = {.mu = PTHREAD_MUTEX_INITIALIZER, .lock = PTHREAD_MUTEX_INITIALIZER};
+    IopTokenStoreCallbacks cb = {&s, app_load, app_cas, app_lock, app_unlock, app_accounts};
+    IopTokenStore *store = NULL;
+    REQUIRE(iop_token_store_callback_new(&cb, &store) == IOP_OK);
+    check_manager_flow(store);
+    CHECK(s.swaps == 4 && s.version == 4); /* grant, marker + pair, grant again */
+    CHECK(s.locks == s.unlocks && s.locks >= 3);
+    CHECK(s.loads > 0);
+    char *due = NULL;
+    CHECK_STATUS(iop_token_store_due_json(store, 40 * 86400, &due), IOP_OK);
+    CHECK_CONTAINS(due, "seller-c");
+    iop_string_free(due);
+    iop_token_store_free(store);
+    free(s.json);
+}
+
+/* A redis-server of our own on 127.0.0.1 and a free port (Debian's package; scripts/test
+ * installs it), for the Redis store. */
+struct redis_server {
+    pid_t pid;
+    int port;
+    char url[64];
+};
+
+/* Whether something on 127.0.0.1:port answers PING with +PONG. */
+static bool redis_answers(int port) {
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons((uint16_t)port);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    char buf[16] = {0};
+    bool ok = connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && send(fd, "PING\r\n", 6, 0) == 6 &&
+              recv(fd, buf, sizeof buf - 1, 0) >= 5 && strncmp(buf, "+PONG", 5) == 0;
+    close(fd);
+    return ok;
+}
+
+static bool redis_start(struct redis_server *r) {
+    int fd = listen_loopback(&r->port);
+    if (fd < 0) return false;
+    close(fd);
+    char port[16];
+    snprintf(port, sizeof port, "%d", r->port);
+    snprintf(r->url, sizeof r->url, "redis://127.0.0.1:%d", r->port);
+    char *argv[] = {"redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--dir", "/tmp", "--logfile", "", NULL};
+    r->pid = fork();
+    if (r->pid < 0) return false;
+    if (r->pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) {
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+        }
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 500; i++) {
+        if (redis_answers(r->port)) return true;
+        if (waitpid(r->pid, NULL, WNOHANG) == r->pid) return false; /* not installed, or failed */
+        usleep(10000);
+    }
+    kill(r->pid, SIGKILL);
+    waitpid(r->pid, NULL, 0);
+    return false;
+}
+
+static void redis_stop(struct redis_server *r) {
+    kill(r->pid, SIGKILL);
+    waitpid(r->pid, NULL, 0);
+}
+
+/* access_token of "seller-c" through a new manager on `store`. */
+static IopStatus seller_c_token(IopTokenStore *store) {
+    IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
+    IopTokenManager *m = NULL;
+    char *token = NULL;
+    IopStatus st = c ? iop_token_manager_new(c, store, "seller-c", -1, &m) : IOP_ERR_INTERNAL;
+    if (st == IOP_OK) st = iop_token_manager_access_token(m, &token);
+    iop_string_free(token);
+    iop_token_manager_free(m);
+    iop_client_free(c);
+    return st;
+}
+
+static void test_manager_redis_store(void) {
+    static const uint8_t key[32] = {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+                                    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7};
+    IopTokenStore *store = NULL, *sentinel = (IopTokenStore *)&sentinel;
+    /* Arguments are checked before anything connects. */
+    CHECK_STATUS(iop_token_store_redis_new(NULL, NULL, APP1_KEY, NULL, 0, 0, 0, &store), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(iop_last_error_message(), "`url`");
+    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", NULL, NULL, NULL, 0, 0, 0, &store),
+                 IOP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(iop_last_error_message(), "`app_key`");
+    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", NULL, APP1_KEY, key, 16, 0, 0, &store),
+                 IOP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(iop_last_error_message(), "`key_len`");
+    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", NULL, APP1_KEY, NULL, 32, 0, 0, &store),
+                 IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_store_redis_new("http://u:pw-c-9@127.0.0.1:1", NULL, APP1_KEY, NULL, 0, 0, 0, &store),
+                 IOP_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(msg_or_null(), "pw-c-9") == NULL);
+    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", "a:b", APP1_KEY, NULL, 0, 0, 0, &store),
+                 IOP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(iop_last_error_message(), "`key_namespace`");
+    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", NULL, APP1_KEY, NULL, 0, 0, 0, NULL),
+                 IOP_ERR_INVALID_ARGUMENT);
+    store = sentinel;
+    CHECK_STATUS(iop_token_store_redis_new("rediss://127.0.0.1:1/#insecure", NULL, APP1_KEY, NULL, 0, 0, 0, &store),
+                 IOP_ERR_INVALID_ARGUMENT);
+    CHECK(store == sentinel);
+
+    struct redis_server r;
+    if (!redis_start(&r)) {
+        check_fail(__FILE__, __LINE__, "redis-server starts (install Debian's redis-server; scripts/test does)");
+        return;
+    }
+    /* Records as JSON, then encrypted at rest (another namespace), through the whole flow. */
+    store = NULL;
+    CHECK_STATUS(iop_token_store_redis_new(r.url, "c-plain", APP1_KEY, NULL, 0, 0, 0, &store), IOP_OK);
+    if (store != NULL) {
+        check_manager_flow(store);
+        char *due = NULL;
+        CHECK_STATUS(iop_token_store_due_json(store, 40 * 86400, &due), IOP_OK);
+        CHECK_CONTAINS(due, "\"account\":\"seller-c\"");
+        iop_string_free(due);
+        iop_token_store_free(store);
+    }
+    store = NULL;
+    CHECK_STATUS(iop_token_store_redis_new(r.url, NULL, APP1_KEY, key, 32, 5000, 2000, &store), IOP_OK);
+    if (store != NULL) {
+        check_manager_flow(store);
+        iop_token_store_free(store);
+    }
+    /* The same keys without the encryption key: a clear error, not garbage. */
+    store = NULL;
+    CHECK_STATUS(iop_token_store_redis_new(r.url, NULL, APP1_KEY, NULL, 0, 0, 2000, &store), IOP_OK);
+    if (store != NULL) {
+        CHECK_STATUS(seller_c_token(store), IOP_ERR_INVALID_ARGUMENT);
+        CHECK_CONTAINS(iop_last_error_message(), "encrypted");
+        /* Redis gone: a typed error naming the store. */
+        redis_stop(&r);
+        CHECK_STATUS(seller_c_token(store), IOP_ERR_CONNECT);
+        CHECK_CONTAINS(iop_last_error_message(), "token store (redis");
+        iop_token_store_free(store);
+    } else {
+        redis_stop(&r);
+    }
+}
+
+static void test_manager_enos(void) {
+    IopEnosClient *c = NULL;
+    REQUIRE(iop_enos_client_new(g_url, "5acb82e7-a11e-4300-9164-c8b20b638e8b",
+                                "sandboxEnosSecret-5acb82e7-0123456789abcdef", &c) == IOP_OK);
+    IopTokenStore *store = NULL;
+    REQUIRE(iop_token_store_memory_new(&store) == IOP_OK);
+    IopTokenManager *m = NULL;
+    CHECK_STATUS(iop_token_manager_new_enos(c, store, "enos-app", 7300, &m), IOP_OK);
+    char *a = NULL, *b = NULL;
+    CHECK_STATUS(iop_token_manager_access_token(m, &a), IOP_OK); /* gets the first token */
+    CHECK_STATUS(iop_token_manager_access_token(m, &b), IOP_OK); /* margin > 7200 s: refreshes */
+    if (a && b) CHECK(strcmp(a, b) != 0);
+    CHECK_STATUS(iop_token_manager_create_token(m, "code"), IOP_ERR_INVALID_ARGUMENT);
+    iop_string_free(a);
+    iop_string_free(b);
+    iop_token_manager_free(m);
+    iop_token_store_free(store);
+    iop_enos_client_free(c);
+}
+
+static void test_manager_bad_arguments(void) {
+    IopTokenStore *store = NULL, *sentinel = (IopTokenStore *)&sentinel;
+    IopTokenManager *m = NULL;
+    IopClient *c = NULL;
+    char *out = NULL;
+    REQUIRE(iop_client_new("https://api.taobao.tw/rest", "k", "s", &c) == IOP_OK);
+    CHECK_STATUS(iop_token_store_memory_new(NULL), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_store_file_new(NULL, &store), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_store_callback_new(NULL, &store), IOP_ERR_INVALID_ARGUMENT);
+    IopTokenStoreCallbacks partial = {NULL, app_load, NULL, app_lock, app_unlock, NULL};
+    store = sentinel;
+    CHECK_STATUS(iop_token_store_callback_new(&partial, &store), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(iop_last_error_message(), "compare_and_swap");
+    CHECK(store == sentinel);
+    store = NULL;
+    REQUIRE(iop_token_store_memory_new(&store) == IOP_OK);
+    CHECK_STATUS(iop_token_manager_new(NULL, store, "a", -1, &m), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_new(c, NULL, "a", -1, &m), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_new(c, store, "", -1, &m), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_new(c, store, "a", -7, &m), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_new((const IopClient *)store, store, "a", -1, &m), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_new_enos(NULL, store, "a", -1, &m), IOP_ERR_INVALID_ARGUMENT);
+    CHECK(m == NULL);
+    REQUIRE(iop_token_manager_new(c, store, "a", -1, &m) == IOP_OK);
+    CHECK_STATUS(iop_token_manager_access_token(m, NULL), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_access_token(NULL, &out), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_create_token(m, NULL), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_store_grant(m, NULL), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_record_json(m, &out), IOP_OK);
+    CHECK_STREQ(out, "null");
+    iop_string_free(out);
+    CHECK_STATUS(iop_token_store_due_json(store, -1, &out), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_store_value_set(NULL, "x"), IOP_ERR_INVALID_ARGUMENT);
+    iop_token_manager_free(NULL);
+    iop_token_store_free(NULL);
+    iop_token_manager_free(m);
+    iop_token_store_free(store);
+    iop_client_free(c);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* EnOS: token service and apim-* signed calls (group "enos", its own sandbox)                */
+
+#define ENOS_KEY "5acb82e7-a11e-4300-9164-c8b20b638e8b"
+#define ENOS_SECRET "sandboxEnosSecret-5acb82e7-0123456789abcdef"
+#define ENOS_SEED_TOKEN "adsfwerasdfsdfasggaaf"
+#define ENOS_API "/connect-service/v2.1/devices"
+
+static const char enos_config[] =
+    "{\"preset_enos_tokens\":[{\"app_key\":\"" ENOS_KEY "\",\"value\":\"" ENOS_SEED_TOKEN "\"}]}";
+
+static IopEnosClient *enos_client(const char *key, const char *secret) {
+    IopEnosClient *c = NULL;
+    IopStatus st = iop_enos_client_new(g_url, key, secret, &c);
+    CHECK_STATUS(st, IOP_OK);
+    return st == IOP_OK ? c : NULL;
+}
+
+/* POSTs `json` to the sandbox at `path` over a raw socket; the reply (head and body) goes to
+   `reply`. Returns false when the exchange failed. */
+static bool raw_post(const char *path, const char *json, char *reply, size_t cap) {
+    int port = atoi(strrchr(g_url, ':') + 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    struct sockaddr_in addr = {0};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                     path, strlen(json));
+    bool ok = connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && write(fd, head, (size_t)n) == n &&
+              write(fd, json, strlen(json)) == (ssize_t)strlen(json);
+    size_t used = 0;
+    ssize_t got;
+    while (ok && used + 1 < cap && (got = read(fd, reply + used, cap - 1 - used)) > 0) used += (size_t)got;
+    reply[used] = '\0';
+    close(fd);
+    return ok && used > 0;
+}
+
+/* POSTs a raw token-get body and checks the answer carries `expected_status`. */
+static void enos_status_of_raw(const char *json, const char *expected_status) {
+    char reply[4096];
+    REQUIRE(raw_post("/apim-token-service/v2.0/token/get", json, reply, sizeof reply));
+    CHECK_CONTAINS(reply, "HTTP/1.1 200");
+    CHECK_CONTAINS(reply, expected_status);
+}
+
+/* encryption = lower-hex sha256(ENOS_KEY + ts + ENOS_SECRET), computed by coreutils' sha256sum
+   so that the test does not trust the library for the value it checks. */
+static bool sha256_hex_of_key_ts_secret(int64_t ts, char out[65]) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "printf '%%s' '" ENOS_KEY "%" PRId64 ENOS_SECRET "' | sha256sum", ts);
+    FILE *p = popen(cmd, "r");
+    if (p == NULL) return false;
+    bool ok = fscanf(p, "%64s", out) == 1 && strlen(out) == 64;
+    return pclose(p) == 0 && ok;
+}
+
+static void check_enos_error(IopStatus st, IopStatus expected, const char *code) {
+    CHECK_STATUS(st, expected);
+    CHECK_STREQ(iop_last_error_code(), code);
+    CHECK(iop_last_error_http_status() == 200);
+    CHECK_CONTAINS(iop_last_error_message(), code);
+    if (iop_last_error_message() != NULL) CHECK(strstr(iop_last_error_message(), ENOS_SECRET) == NULL);
+}
+
+static void test_enos_seed_refresh(void) {
+    IopEnosClient *c = enos_client(ENOS_KEY, ENOS_SECRET);
+    REQUIRE(c != NULL);
+    IopEnosToken *t = NULL;
+    int64_t before = now_ms();
+    CHECK_STATUS(iop_enos_token_refresh(c, ENOS_SEED_TOKEN, &t), IOP_OK);
+    REQUIRE(t != NULL);
+    const char *tok = iop_enos_token_access_token(t);
+    CHECK(tok != NULL && strlen(tok) > 0 && strcmp(tok, ENOS_SEED_TOKEN) != 0);
+    CHECK(iop_enos_token_expires_at_ms(t) >= before + 7200000 && iop_enos_token_expires_at_ms(t) <= now_ms() + 7200000);
+    IopEnosToken *g = NULL;
+    CHECK_STATUS(iop_enos_token_get(c, &g), IOP_OK);
+    if (g != NULL && tok != NULL) CHECK(strcmp(iop_enos_token_access_token(g), tok) == 0); /* get: the current token */
+    iop_enos_token_free(g);
+    iop_enos_token_free(t);
+    iop_enos_client_free(c);
+}
+
+static void test_enos_sign_vectors(void) {
+    IopEnosClient *c = NULL;
+    REQUIRE(iop_enos_client_new("https://apigw.example.com", "any", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", &c) == IOP_OK);
+    int64_t ts = 0;
+    char *sig = NULL;
+    CHECK_STATUS(iop_enos_sign(c, "APP_TOKEN_1a2b3c4d5e6f",
+                               "https://apigw.example.com/connect-service/v2.1/devices?productKey=pk123&action=get"
+                               "&orgId=o15589290474951&deviceKey=dev001",
+                               NULL, 0, 1700000000123LL, &ts, &sig), IOP_OK);
+    CHECK(ts == 1700000000123LL);
+    CHECK_STREQ(sig, "794dd5d53820b1de07d78ff0dfab551758e08d085c25090edd78dcafbc6a10d9");
+    iop_string_free(sig);
+    static const char body[] = "{\"productKey\":\"pk123\",\"deviceKey\":\"dev001\",\"timezone\":\"+08:00\","
+                               "\"deviceName\":{\"defaultValue\":\"d1\"}}";
+    sig = NULL;
+    CHECK_STATUS(iop_enos_sign(c, "APP_TOKEN_1a2b3c4d5e6f", ENOS_API "?action=create&orgId=o15589290474951",
+                               (const uint8_t *)body, strlen(body), 1700000000789LL, &ts, &sig), IOP_OK);
+    CHECK_STREQ(sig, "e7228fd096aac94d72b33f0774ead8f4a4dd6c77916eff566b81a7c6eb900801");
+    iop_string_free(sig);
+    /* Timestamp 0: fresh and strictly increasing. */
+    int64_t a = 0, b = 0;
+    char *s1 = NULL, *s2 = NULL;
+    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 0, 0, &a, &s1), IOP_OK);
+    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 0, 0, &b, &s2), IOP_OK);
+    CHECK(a > 0 && b > a && s1 != NULL && s2 != NULL && strcmp(s1, s2) != 0);
+    iop_string_free(s1);
+    iop_string_free(s2);
+    iop_enos_client_free(c);
+}
+
+static void test_enos_calls(void) {
+    IopEnosClient *c = enos_client(ENOS_KEY, ENOS_SECRET);
+    REQUIRE(c != NULL);
+    CHECK_STATUS(iop_enos_client_set_connect_timeout_ms(c, 2000), IOP_OK);
+    CHECK_STATUS(iop_enos_client_set_read_timeout_ms(c, 5000), IOP_OK);
+    CHECK_STATUS(iop_enos_client_set_read_timeout_ms(c, 0), IOP_ERR_INVALID_ARGUMENT);
+    IopEnosToken *t = NULL;
+    REQUIRE(iop_enos_token_get(c, &t) == IOP_OK);
+    const char *tok = iop_enos_token_access_token(t);
+    IopResponse *r = NULL;
+    CHECK_STATUS(iop_enos_call(c, tok, "GET", ENOS_API "?action=get&deviceKey=d%201", NULL, 0, &r), IOP_OK);
+    if (r != NULL) {
+        CHECK(iop_response_is_success(r) && iop_response_http_status(r) == 200);
+        CHECK_CONTAINS(iop_response_body(r), "\"deviceKey\":\"d 1\"");
+        CHECK(iop_response_request_id(r) != NULL);
+    }
+    iop_response_free(r);
+    static const char body[] = "{\"productKey\":\"pk123\"}";
+    r = NULL;
+    CHECK_STATUS(iop_enos_call(c, tok, "POST", ENOS_API "?action=create", (const uint8_t *)body, strlen(body), &r),
+                 IOP_OK);
+    if (r != NULL) CHECK_CONTAINS(iop_response_body(r), "\"productKey\":\"pk123\"");
+    iop_response_free(r);
+    /* A wrong secret: the service answers 401 code 1003, returned as a response. */
+    IopEnosClient *bad = enos_client(ENOS_KEY, "wrong-secret");
+    r = NULL;
+    if (bad != NULL) CHECK_STATUS(iop_enos_call(bad, tok, "GET", ENOS_API, NULL, 0, &r), IOP_OK);
+    if (r != NULL) {
+        CHECK(!iop_response_is_success(r) && iop_response_http_status(r) == 401);
+        CHECK_STREQ(iop_response_code(r), "1003");
+    }
+    iop_response_free(r);
+    iop_enos_client_free(bad);
+    iop_enos_token_free(t);
+    iop_enos_client_free(c);
+}
+
+static void test_enos_errors(void) {
+    IopEnosClient *unknown = enos_client("no-such-app", "s"), *wrong = enos_client(ENOS_KEY, "wrong-secret");
+    IopEnosClient *c = enos_client(ENOS_KEY, ENOS_SECRET);
+    REQUIRE(unknown != NULL && wrong != NULL && c != NULL);
+    IopEnosToken *t = NULL;
+    check_enos_error(iop_enos_token_get(unknown, &t), IOP_ERR_PLATFORM, "1002");
+    check_enos_error(iop_enos_token_get(wrong, &t), IOP_ERR_PLATFORM, "1003");
+    check_enos_error(iop_enos_token_refresh(c, "never-issued", &t), IOP_ERR_PLATFORM, "1204");
+    CHECK(t == NULL);
+    /* 1202 empty parameter, 1004 stale timestamp, 1001 replayed encryption: raw requests. */
+    enos_status_of_raw("{\"appKey\":\"" ENOS_KEY "\"}", "\"status\":1202");
+    enos_status_of_raw("{\"appKey\":\"" ENOS_KEY "\",\"timestamp\":1572574909697,\"encryption\":\"00\"}",
+                       "\"status\":1004");
+    IopEnosToken *fresh = NULL;
+    REQUIRE(iop_enos_token_get(c, &fresh) == IOP_OK);
+    char get_body[512], enc[65];
+    int64_t ts = now_ms() + 1000; /* not a value the library has handed out */
+    REQUIRE(sha256_hex_of_key_ts_secret(ts, enc));
+    snprintf(get_body, sizeof get_body,
+             "{\"appKey\":\"" ENOS_KEY "\",\"timestamp\":%" PRId64 ",\"encryption\":\"%s\"}", ts, enc);
+    enos_status_of_raw(get_body, "\"status\":0");
+    enos_status_of_raw(get_body, "\"status\":1001");
+    snprintf(get_body, sizeof get_body,
+             "{\"appKey\":\"" ENOS_KEY "\",\"timestamp\":%" PRId64 ",\"encryption\":\"%064d\"}", ts + 1, 0);
+    enos_status_of_raw(get_body, "\"status\":1003");
+    /* 1203: the token expires on the sandbox's clock; a refresh is then IOP_ERR_TOKEN_EXPIRED. */
+    REQUIRE(iop_sandbox_advance_clock(g_sandbox, 7201) == 0);
+    check_enos_error(iop_enos_token_refresh(c, iop_enos_token_access_token(fresh), &t), IOP_ERR_TOKEN_EXPIRED, "1203");
+    IopResponse *r = NULL;
+    CHECK_STATUS(iop_enos_call(c, iop_enos_token_access_token(fresh), "GET", ENOS_API, NULL, 0, &r), IOP_OK);
+    if (r != NULL) CHECK_STREQ(iop_response_code(r), "1203");
+    iop_response_free(r);
+    iop_enos_token_free(fresh);
+    iop_enos_client_free(unknown);
+    iop_enos_client_free(wrong);
+    iop_enos_client_free(c);
+}
+
+static void test_enos_bad_arguments(void) {
+    IopEnosClient *c = NULL, *sentinel = (IopEnosClient *)&sentinel;
+    IopEnosToken *t = NULL;
+    IopResponse *r = NULL;
+    char *sig = NULL;
+    int64_t ts = 0;
+    CHECK_STATUS(iop_enos_client_new(NULL, "k", "s", &c), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(iop_last_error_message(), "`gateway_url`");
+    CHECK_STATUS(iop_enos_client_new("https://apigw.example.com", "", "s", &c), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_new("https://apigw.example.com", "k", "s", NULL), IOP_ERR_INVALID_ARGUMENT);
+    c = sentinel;
+    CHECK_STATUS(iop_enos_client_new("ftp://x", "k", "s", &c), IOP_ERR_INVALID_ARGUMENT);
+    CHECK(c == sentinel);
+    c = NULL;
+    REQUIRE(iop_enos_client_new("https://apigw.example.com", "k", "s", &c) == IOP_OK);
+    CHECK_STATUS(iop_enos_token_get(NULL, &t), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_token_get(c, NULL), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_token_refresh(c, NULL, &t), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_token_refresh(c, "", &t), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_sign(c, NULL, "/p", NULL, 0, 0, &ts, &sig), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 5, 0, &ts, &sig), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(iop_last_error_message(), "`body`");
+    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 0, 0, NULL, &sig), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 0, -5, &ts, &sig), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_call(c, "t", NULL, "/p", NULL, 0, &r), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_call(c, "t", "TRACE", "/p", NULL, 0, &r), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_call(c, "t", "GET", "/p", (const uint8_t *)"{}", 2, &r), IOP_ERR_INVALID_ARGUMENT);
+    CHECK(t == NULL && r == NULL && sig == NULL);
+    /* Wrong handle types are refused, never dereferenced as the wrong object. */
+    IopClient *iop = NULL;
+    REQUIRE(iop_client_new("https://api.taobao.tw/rest", "k", "s", &iop) == IOP_OK);
+    CHECK_STATUS(iop_enos_token_get((const IopEnosClient *)iop, &t), IOP_ERR_INVALID_ARGUMENT);
+    CHECK(iop_enos_token_access_token(NULL) == NULL && iop_enos_token_expires_at_ms(NULL) == -1);
+    CHECK(iop_enos_token_access_token((const IopEnosToken *)iop) == NULL);
+    CHECK_STATUS(iop_enos_client_set_connect_timeout_ms(NULL, 1), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_set_ca_bundle(c, "/nonexistent/ca.pem"), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(iop_last_error_message(), "`pem_path`");
+    CHECK_STATUS(iop_enos_client_set_ca_bundle(c, NULL), IOP_ERR_INVALID_ARGUMENT);
+    iop_enos_token_free(NULL);
+    iop_enos_client_free(NULL);
+    iop_client_free(iop);
+    iop_enos_client_free(c);
+}
+
+static const struct test manager_tests[] = {
+    T(test_manager_memory_store), T(test_manager_file_store), T(test_manager_callback_store),
+    T(test_manager_redis_store), T(test_manager_enos), T(test_manager_bad_arguments),
+};
+
+static const struct test enos_tests[] = {
+    T(test_enos_seed_refresh), T(test_enos_sign_vectors), T(test_enos_calls), T(test_enos_errors),
+    T(test_enos_bad_arguments),
 };
 
 static const char *g_filter;
@@ -1653,5 +2430,7 @@ int main(int argc, char **argv) {
     run_group("gateway", gateway_tests, COUNT(gateway_tests), true, NULL);
     run_group("clock", clock_tests, COUNT(clock_tests), true, clock_config);
     run_group("transport", transport_tests, COUNT(transport_tests), false, NULL);
+    run_group("manager", manager_tests, COUNT(manager_tests), true, NULL);
+    run_group("enos", enos_tests, COUNT(enos_tests), true, enos_config);
     return check_summary();
 }

@@ -155,13 +155,15 @@ namespace Iopkit.Tests
                 { IopStatus.MalformedResponse, typeof(IopMalformedResponseException) },
                 { IopStatus.Platform, typeof(IopPlatformException) },
                 { IopStatus.Internal, typeof(IopInternalException) },
+                { IopStatus.TokenExpired, typeof(IopTokenExpiredException) },
+                { IopStatus.ReauthorizationRequired, typeof(IopReauthorizationRequiredException) },
             };
             HashSet<Type> seen = new HashSet<Type>();
-            for (int status = 1; status <= 9; status++)
+            for (int status = 1; status <= 11; status++)
             {
                 string name = Native.StatusName(status);
                 Assert.AreNotEqual("IOP_UNKNOWN_STATUS", name, "status " + status + " is known to libiop");
-                IopException e = IopException.Create(status, name, "m", "c", "t", "s", "r", 418);
+                IopException e = IopException.Create(status, name, "m", "c", "t", "s", "r", 418, TimeSpan.FromSeconds(7));
                 Assert.AreNotEqual(typeof(IopException), e.GetType(), "status " + status + " (" + name + ") is unmapped");
                 Assert.IsTrue(seen.Add(e.GetType()), "status " + status + " shares its type");
                 Assert.AreEqual(expected[(IopStatus)status], e.GetType(), name);
@@ -172,14 +174,18 @@ namespace Iopkit.Tests
                 Assert.AreEqual("s", e.SubCode);
                 Assert.AreEqual("r", e.RequestId);
                 Assert.AreEqual(418, e.HttpStatus);
+                Assert.AreEqual(TimeSpan.FromSeconds(7), e.RetryAfter);
             }
+            Assert.AreEqual(expected.Count, Enum.GetValues(typeof(IopStatus)).Length - 1, "every IopStatus but Ok is mapped");
+            // The EnOS expired-token error is a platform error: existing catch blocks still see it.
+            Assert.IsInstanceOf<IopPlatformException>(IopException.Create(10, "IOP_ERR_TOKEN_EXPIRED", "m", "1203", null, null, null, 200));
             // The C# enum names agree with the library's names.
             foreach (IopStatus s in Enum.GetValues(typeof(IopStatus)))
             {
                 string native = Native.StatusName((int)s).Replace("IOP_ERR_", "").Replace("IOP_", "").Replace("_", "");
                 Assert.AreEqual(native, s.ToString().ToUpperInvariant());
             }
-            Assert.AreEqual("IOP_UNKNOWN_STATUS", Native.StatusName(10), "a new native status needs a new exception type");
+            Assert.AreEqual("IOP_UNKNOWN_STATUS", Native.StatusName(12), "a new native status needs a new exception type");
             Assert.AreEqual(typeof(IopException), IopException.Create(42, "X", "m", null, null, null, null, 0).GetType());
         }
 

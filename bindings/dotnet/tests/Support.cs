@@ -22,6 +22,13 @@ namespace Iopkit.Tests
         public const string NoRefreshAppSecret = "sandboxSecret-100002-0123456789abcdef";
         public const string DocCode = "2_2DL4DV3jcU1UOT7WGI1A4rY91";
         public const string DocRefreshToken = "50001600212wcwiOabwyjtEH11acc19aBOvQr9ZYkYDlr987D8BB88LIB8bj";
+        /// <summary>The default EnOS app (the app key of seed 004) and its secret.</summary>
+        public const string EnosAppKey = "5acb82e7-a11e-4300-9164-c8b20b638e8b";
+        public const string EnosAppSecret = "sandboxEnosSecret-5acb82e7-0123456789abcdef";
+        /// <summary>Seed 004's access token, valid with --doc-samples.</summary>
+        public const string DocEnosAccessToken = "adsfwerasdfsdfasggaaf";
+        /// <summary>The sandbox's protected EnOS API.</summary>
+        public const string EnosApi = "/connect-service/v2.1/devices";
 
         private readonly Process process;
 
@@ -99,11 +106,25 @@ namespace Iopkit.Tests
             Http("POST", Url + "/_sandbox/clock/advance?seconds=" + seconds);
         }
 
+        /// <summary>Arms a fault (<c>throttle;seconds=3</c>, …) for the next <paramref name="count"/>
+        /// requests to <paramref name="route"/> (a GOP API path such as <c>/auth/token/create</c>).</summary>
+        public void ArmFault(string route, string spec, int count)
+        {
+            Http("POST", Url + "/_sandbox/faults?route=" + Uri.EscapeDataString(route) + "&mode=" + Uri.EscapeDataString(spec)
+                + "&count=" + count);
+        }
+
         /// <summary>Follows the Lazada OAuth page once: returns the redirect's Location.</summary>
         public string Authorize(string redirectUri, string state, string appKey = AppKey)
         {
             string url = Url + "/lazada/oauth/authorize?response_type=code&force_auth=true&redirect_uri="
                 + Uri.EscapeDataString(redirectUri) + "&client_id=" + appKey + "&state=" + Uri.EscapeDataString(state);
+            return RedirectLocation(url);
+        }
+
+        /// <summary>GETs <paramref name="url"/> without following redirects: returns the 302's Location.</summary>
+        public static string RedirectLocation(string url)
+        {
             HttpWebRequest req = (HttpWebRequest)WebRequest.Create(url);
             req.Proxy = null;
             req.KeepAlive = false; // see Http()

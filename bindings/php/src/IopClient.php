@@ -27,6 +27,8 @@ class IopClient
     /** The library's defaults (iop.h), used when a timeout property is null or 0. */
     private const DEFAULT_CONNECT_MS = 15000;
     private const DEFAULT_READ_MS = 30000;
+    /** Most retries after a connect failure (iop.h IOP_MAX_CONNECT_RETRIES_LIMIT). */
+    public const MAX_CONNECT_RETRIES = 10;
 
     /** @var int|float|null Connect timeout in seconds (null or 0: the default, 15 s). Applied at the next call. */
     public $connectTimeout;
@@ -120,17 +122,7 @@ class IopClient
      */
     public function executeResponse(IopRequest $request, $accessToken = null): IopResponse
     {
-        return $this->call($request, $accessToken, static fn (FFI $f, CData $r): IopResponse => new IopResponse(
-            (string) $f->iop_response_body($r),
-            (int) $f->iop_response_http_status($r),
-            (bool) $f->iop_response_is_success($r),
-            $f->iop_response_type($r),
-            $f->iop_response_code($r),
-            $f->iop_response_message($r),
-            $f->iop_response_sub_code($r),
-            $f->iop_response_sub_message($r),
-            $f->iop_response_request_id($r),
-        ));
+        return $this->call($request, $accessToken, static fn (FFI $f, CData $r): IopResponse => IopResponse::read($f, $r));
     }
 
     /**
@@ -209,6 +201,22 @@ class IopClient
         return $this;
     }
 
+    /**
+     * How many times a call is re-sent after a connect failure (ConnectException: the request
+     * never reached the server); default 2, at most 10, 0 turns retries off. Each retry is signed
+     * afresh after a short backoff. Nothing else is ever retried (a timeout or reset may have
+     * arrived), so a code or refresh token is never spent twice.
+     */
+    public function setMaxConnectRetries(int $retries): static
+    {
+        if ($retries < 0 || $retries > 0xFFFFFFFF) {
+            throw new InvalidArgumentException('invalid argument `retries`: must be between 0 and ' . self::MAX_CONNECT_RETRIES, 1);
+        }
+        // The library refuses more than MAX_CONNECT_RETRIES with an InvalidArgumentException.
+        Native::check(Native::ffi()->iop_client_set_max_connect_retries($this->handle(), $retries));
+        return $this;
+    }
+
     /** The largest response body accepted, in bytes (default 8 MiB). */
     public function setMaxResponseBytes(int $maxBytes): static
     {
@@ -217,6 +225,17 @@ class IopClient
         }
         Native::check(Native::ffi()->iop_client_set_max_response_bytes($this->handle(), $maxBytes));
         return $this;
+    }
+
+    /**
+     * The native client, with the timeout properties applied (for TokenManager, which shares it).
+     *
+     * @internal
+     */
+    public function nativeHandle(): CData
+    {
+        $this->applyTimeouts();
+        return $this->handle();
     }
 
     // ---------------------------------------------------------------------------------------

@@ -90,8 +90,7 @@ class IopRequest
     /**
      * Attaches a file as a multipart part, as the official SDK does: `$content` is the file's
      * bytes (use file_get_contents($path) for a file on disk), the part's file name is `$key`
-     * unless `$fileName` is given. The MIME type is recorded for compatibility, but the C ABI
-     * has no way to send it: parts go out as application/octet-stream.
+     * unless `$fileName` is given. The part is sent with `$mimeType` as its content type.
      */
     public function addFileParam($key, $content, $mimeType = 'application/octet-stream', $fileName = null): static
     {

@@ -4,6 +4,9 @@ declare(strict_types=1);
 
 namespace Iopkit;
 
+use FFI;
+use FFI\CData;
+
 /**
  * A call's response (IopClient::executeResponse()), read from the library's parsed envelope:
  * both shapes (flat GOP/token bodies and wrapped TOP `error_response`) give the same fields.
@@ -29,7 +32,30 @@ final class IopResponse
         public readonly ?string $subCode,
         public readonly ?string $subMessage,
         public readonly ?string $requestId,
+        /** Throttling errors (ApiCallLimit, AppCallLimit): the announced ban in ms; else null. */
+        public readonly ?int $retryAfterMs = null,
     ) {
+    }
+
+    /**
+     * Copies the fields of a live native response (the caller frees it).
+     *
+     * @internal
+     */
+    public static function read(FFI $f, CData $r): self
+    {
+        return new self(
+            (string) $f->iop_response_body($r),
+            (int) $f->iop_response_http_status($r),
+            (bool) $f->iop_response_is_success($r),
+            $f->iop_response_type($r),
+            $f->iop_response_code($r),
+            $f->iop_response_message($r),
+            $f->iop_response_sub_code($r),
+            $f->iop_response_sub_message($r),
+            $f->iop_response_request_id($r),
+            Native::optionalMillis((int) $f->iop_response_retry_after_ms($r)),
+        );
     }
 
     public function isSuccess(): bool
@@ -84,6 +110,22 @@ final class IopResponse
     }
 
     /**
+     * For a throttling error (`code` ApiCallLimit or AppCallLimit): how long the platform says
+     * the ban lasts, in milliseconds; null for any other response or when no duration is given.
+     * Nothing is retried automatically.
+     */
+    public function getRetryAfterMs(): ?int
+    {
+        return $this->retryAfterMs;
+    }
+
+    /** getRetryAfterMs() as a DateInterval, or null. */
+    public function getRetryAfter(): ?\DateInterval
+    {
+        return Native::interval($this->retryAfterMs);
+    }
+
+    /**
      * The body decoded as an associative array.
      *
      * @return array<string,mixed>
@@ -113,6 +155,7 @@ final class IopResponse
             'subCode' => $this->subCode,
             'subMessage' => $this->subMessage,
             'requestId' => $this->requestId,
+            'retryAfterMs' => $this->retryAfterMs,
             'body' => '<' . \strlen($this->body) . ' bytes; getBody()>',
         ];
     }

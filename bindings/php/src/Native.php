@@ -131,8 +131,11 @@ final class Native
         }
     }
 
-    /** The exception for a failed call's `$status`, filled from iop_last_error_*. */
-    public static function lastError(int $status): IopException
+    /**
+     * The exception for a failed call's `$status`, filled from iop_last_error_*; `$previous`
+     * becomes its getPrevious() (the PHP exception a callback threw during the call).
+     */
+    public static function lastError(int $status, ?\Throwable $previous = null): IopException
     {
         $f = self::ffi();
         $message = $f->iop_last_error_message();
@@ -145,7 +148,39 @@ final class Native
             $f->iop_last_error_sub_code(),
             $f->iop_last_error_request_id(),
             (int) $f->iop_last_error_http_status(),
+            self::optionalMillis((int) $f->iop_last_error_retry_after_ms()),
+            $previous,
         );
+    }
+
+    /** A library duration in ms where -1 (any negative value) means none: null, else the value. */
+    public static function optionalMillis(int $ms): ?int
+    {
+        return $ms < 0 ? null : $ms;
+    }
+
+    /** Milliseconds as a DateInterval (seconds and fraction), or null for null. */
+    public static function interval(?int $ms): ?\DateInterval
+    {
+        if ($ms === null) {
+            return null;
+        }
+        $interval = new \DateInterval('PT' . intdiv($ms, 1000) . 'S');
+        $interval->f = ($ms % 1000) / 1000;
+        return $interval;
+    }
+
+    /** Epoch milliseconds as a UTC DateTimeImmutable (millisecond precision). */
+    public static function instant(int $ms): \DateTimeImmutable
+    {
+        $sec = intdiv($ms, 1000);
+        $milli = $ms - $sec * 1000;
+        if ($milli < 0) {
+            $sec -= 1;
+            $milli += 1000;
+        }
+        $t = \DateTimeImmutable::createFromFormat('U.v', sprintf('%d.%03d', $sec, $milli));
+        return $t->setTimezone(new \DateTimeZone('UTC'));
     }
 
     /**

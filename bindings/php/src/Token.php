@@ -122,16 +122,37 @@ final class Token
         }
     }
 
+    /**
+     * A native copy of this token (owned: release with iop_token_free), made by the library's
+     * parser from toJson() with the expiries as absolute times (`expire_time`,
+     * `refresh_token_valid_time`), so nothing is re-derived here. For TokenManager::storeGrant().
+     *
+     * @internal
+     */
+    public function toNative(FFI $f): CData
+    {
+        $fields = json_decode($this->json, true, 512, \JSON_THROW_ON_ERROR);
+        $expiresAtMs = (int) $this->expiresAt->format('Uv');
+        if ($expiresAtMs < 1_000_000_000_000) { // the parser takes absolute times from 2001 on
+            throw new Exception\InvalidArgumentException('invalid argument `token`: its access token expires before 2001', 1);
+        }
+        $refreshAtMs = $this->refreshExpiresAt === null ? null : (int) $this->refreshExpiresAt->format('Uv');
+        unset($fields['expires_at'], $fields['refresh_expires_at'], $fields['can_refresh']);
+        $fields['code'] = '0';
+        $fields['expire_time'] = $expiresAtMs;
+        if (!$this->canRefresh) {
+            $fields['refresh_expires_in'] = 0; // the parser's "cannot be refreshed"
+        } elseif ($refreshAtMs !== null) {
+            $fields['refresh_token_valid_time'] = $refreshAtMs;
+        }
+        $out = $f->new('IopToken*');
+        Native::check($f->iop_token_parse(json_encode($fields, \JSON_THROW_ON_ERROR), (int) floor(microtime(true) * 1000), FFI::addr($out)));
+        return $out;
+    }
+
     private static function time(int $ms): \DateTimeImmutable
     {
-        $sec = intdiv($ms, 1000);
-        $milli = $ms - $sec * 1000;
-        if ($milli < 0) {
-            $sec -= 1;
-            $milli += 1000;
-        }
-        $t = \DateTimeImmutable::createFromFormat('U.v', sprintf('%d.%03d', $sec, $milli));
-        return $t->setTimezone(new \DateTimeZone('UTC'));
+        return Native::instant($ms);
     }
 
     /**

@@ -21,7 +21,7 @@ final class ExceptionMappingTest extends TestCase
         }
         self::assertSame('IOP_OK', $statuses[0] ?? null);
         unset($statuses[0]);
-        self::assertCount(9, $statuses);
+        self::assertCount(11, $statuses);
 
         $expected = [
             'IOP_ERR_INVALID_ARGUMENT' => Exception\InvalidArgumentException::class,
@@ -33,7 +33,11 @@ final class ExceptionMappingTest extends TestCase
             'IOP_ERR_MALFORMED_RESPONSE' => Exception\MalformedResponseException::class,
             'IOP_ERR_PLATFORM' => Exception\PlatformException::class,
             'IOP_ERR_INTERNAL' => Exception\InternalException::class,
+            'IOP_ERR_TOKEN_EXPIRED' => Exception\TokenExpiredException::class,
+            'IOP_ERR_REAUTHORIZATION_REQUIRED' => Exception\ReauthorizationRequiredException::class,
         ];
+        // A subclass of another status's class, so that existing catch blocks still catch it.
+        $parents = ['IOP_ERR_TOKEN_EXPIRED' => Exception\PlatformException::class];
         $seen = [];
         foreach ($statuses as $value => $name) {
             self::assertArrayHasKey($value, IopException::STATUS_CLASSES, "$name is unmapped");
@@ -42,10 +46,13 @@ final class ExceptionMappingTest extends TestCase
             self::assertNotContains($class, $seen, "$name shares its class");
             $seen[] = $class;
 
-            $e = IopException::forStatus($value, 'm', Native::ffi()->iop_status_name($value), 'Code', 'ISV', 'sub', 'rid', 400);
+            $e = IopException::forStatus($value, 'm', Native::ffi()->iop_status_name($value), 'Code', 'ISV', 'sub', 'rid', 400, 1500);
             self::assertInstanceOf($class, $e);
             self::assertInstanceOf(IopException::class, $e);
-            self::assertSame(IopException::class, get_parent_class($e));
+            self::assertSame($parents[$name] ?? IopException::class, get_parent_class($e));
+            self::assertSame(1500, $e->getRetryAfterMs());
+            self::assertSame([1, 0.5], [$e->getRetryAfter()?->s, $e->getRetryAfter()?->f]);
+            self::assertNull((new $class('m', $value))->getRetryAfterMs());
             self::assertSame($value, $e->getCode());
             self::assertSame($value, $e->getStatus());
             self::assertSame($name, $e->getStatusName());

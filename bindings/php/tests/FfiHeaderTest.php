@@ -75,6 +75,8 @@ final class FfiHeaderTest extends TestCase
         $ffi = \FFI::cdef((string) file_get_contents(Native::declarationFile()), $lib);
         self::assertSame(0, $ffi->IOP_OK);
         self::assertSame(9, $ffi->IOP_ERR_INTERNAL);
+        self::assertSame(10, $ffi->IOP_ERR_TOKEN_EXPIRED);
+        self::assertSame(1, $ffi->IOP_PLATFORM_ALIEXPRESS);
         self::assertSame(2, $ffi->IOP_PROTOCOL_TOP);
         self::assertSame('IOP_ERR_TIMEOUT', $ffi->iop_status_name(4));
 
@@ -99,6 +101,22 @@ final class FfiHeaderTest extends TestCase
         preg_match('~#define IOP_VERSION_MINOR (\d+)~', $header, $minor);
         self::assertSame(Native::ABI_VERSION, "$major[1].$minor[1]");
         self::assertStringStartsWith(Native::ABI_VERSION . '.', Native::version());
+    }
+
+    public function testStructsOfFunctionPointersAreKeptAndAcceptClosures(): void
+    {
+        $src = "typedef struct S S;\n/** doc */\ntypedef struct {\n  /** a */\n  void *user_data;\n  int32_t (*load)(void *user_data,\n                  const char *account, S *value);\n  void (*unlock)(void *user_data, const char *account);\n} Callbacks;\n";
+        $out = iopkit_ffi_declarations($src);
+        self::assertStringContainsString("typedef struct S S;\ntypedef struct {\n  void *user_data;\n  int32_t (*load)(void *user_data, const char *account, S *value);\n  void (*unlock)(void *user_data, const char *account);\n} Callbacks;\n", $out);
+
+        // The real one: FFI parses it, and a PHP closure assigned to a field is callable through it.
+        $decl = (string) file_get_contents(Native::declarationFile());
+        self::assertStringContainsString("  int32_t (*compare_and_swap)(void *user_data, const char *account, uint64_t expected_version, const char *record_json);\n", $decl);
+        $ffi = \FFI::cdef($decl, Native::libraryPath());
+        $cb = $ffi->new('IopTokenStoreCallbacks');
+        $cb->lock = static fn ($userData, $account, $timeoutMs): int => $account === 'a' && $timeoutMs === 5 ? 0 : 1;
+        self::assertSame(0, ($cb->lock)(null, 'a', 5));
+        self::assertSame(1, ($cb->lock)(null, 'b', 5));
     }
 
     public function testGeneratorHandlesGuardsAndRejectsUnknownConditionals(): void

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace Iopkit\Tests;
 
+use Iopkit\Enos\EnosClient;
 use Iopkit\IopClient;
 use Iopkit\IopRequest;
 use Iopkit\Native;
@@ -71,15 +72,19 @@ final class MemoryTest extends TestCase
     }
 
     /**
-     * Destructors free clients; tokens and responses are freed as soon as they are read.
-     * Calibrated: the same number of clients NOT freed must show up in RSS.
+     * Destructors free clients (IopClient and EnosClient); tokens and responses are freed as soon
+     * as they are read. Calibrated: the same number of clients NOT freed must show up in RSS (both
+     * leaks are held together, so the second cannot reuse memory the first gave back).
      */
     public function testDestructorsFreeClients(): void
     {
         $n = 20000;
+        $nEnos = 10000;
         $url = 'https://api.taobao.tw/rest';
+        $enosUrl = 'https://apigw.example.com';
         for ($i = 0; $i < 1000; $i++) {
             new IopClient($url, '100001', 'secret');
+            new EnosClient($enosUrl, 'app', 'secret');
         }
         $rss0 = self::rssKb();
         for ($i = 0; $i < $n; $i++) {
@@ -88,8 +93,15 @@ final class MemoryTest extends TestCase
             unset($c); // __destruct → iop_client_free
         }
         $freedGrowth = self::rssKb() - $rss0;
+        $rss0 = self::rssKb();
+        for ($i = 0; $i < $nEnos; $i++) {
+            $c = new EnosClient($enosUrl, 'app', 'secret');
+            $c->setReadTimeout(5);
+            unset($c); // __destruct → iop_enos_client_free
+        }
+        $enosFreedGrowth = self::rssKb() - $rss0;
 
-        // Calibration: leak the same number of native clients on purpose.
+        // Calibration: leak the same numbers of native clients on purpose.
         $f = Native::ffi();
         $rss1 = self::rssKb();
         $leaked = [];
@@ -99,12 +111,64 @@ final class MemoryTest extends TestCase
             $leaked[] = $out;
         }
         $leakGrowth = self::rssKb() - $rss1;
+        $rss1 = self::rssKb();
+        $leakedEnos = [];
+        for ($i = 0; $i < $nEnos; $i++) {
+            $out = $f->new('IopEnosClient*');
+            $f->iop_enos_client_new($enosUrl, 'app', 'secret', \FFI::addr($out));
+            $leakedEnos[] = $out;
+        }
+        $enosLeakGrowth = self::rssKb() - $rss1;
         foreach ($leaked as $h) {
             $f->iop_client_free($h);
         }
-        fwrite(STDERR, sprintf("\n[memory] %d clients: freed by destructors %+d kB, leaked on purpose %+d kB\n", $n, $freedGrowth, $leakGrowth));
+        foreach ($leakedEnos as $h) {
+            $f->iop_enos_client_free($h);
+        }
+        fwrite(STDERR, sprintf("\n[memory] %d clients: freed by destructors %+d kB, leaked on purpose %+d kB; %d EnOS clients: %+d kB, %+d kB\n",
+            $n, $freedGrowth, $leakGrowth, $nEnos, $enosFreedGrowth, $enosLeakGrowth));
         self::assertGreaterThan(4 * 1024, $leakGrowth, 'calibration: leaked clients are visible');
         self::assertLessThan($leakGrowth / 10, $freedGrowth);
+        self::assertGreaterThan(4 * 1024, $enosLeakGrowth, 'calibration: leaked EnOS clients are visible');
+        self::assertLessThan($enosLeakGrowth / 10, $enosFreedGrowth);
+    }
+
+    /** EnOS tokens, signatures (owned strings) and responses are freed once read; error paths too. */
+    public function testEnosCallsDoNotGrowMemory(): void
+    {
+        $sandbox = Sandbox::start(docSamples: false);
+        try {
+            $c = new EnosClient($sandbox->url, '5acb82e7-a11e-4300-9164-c8b20b638e8b', 'sandboxEnosSecret-5acb82e7-0123456789abcdef');
+            $token = $c->getToken()->accessToken;
+            $cycle = static function () use ($c, $token): void {
+                $c->getToken();
+                $c->sign($token, '/connect-service/v2.1/devices?a=1', '{"b":2}', 1700000000000);
+                if (!$c->call('POST', '/connect-service/v2.1/devices?a=1', '{"b":2}', $token)->isSuccess()) {
+                    throw new \RuntimeException('EnOS call failed');
+                }
+                try {
+                    $c->refreshToken('dead-token'); // error path: 1204
+                } catch (\Iopkit\Exception\PlatformException) {
+                }
+            };
+            for ($i = 0; $i < 50; $i++) {
+                $cycle();
+            }
+            gc_collect_cycles();
+            $heap0 = memory_get_usage();
+            $rss0 = self::rssKb();
+            for ($i = 0; $i < 500; $i++) {
+                $cycle();
+            }
+            gc_collect_cycles();
+            $heapGrowth = memory_get_usage() - $heap0;
+            $rssGrowthKb = self::rssKb() - $rss0;
+        } finally {
+            $sandbox->stop();
+        }
+        fwrite(STDERR, sprintf("\n[memory] 500 EnOS cycles: PHP heap %+d bytes, RSS %+d kB\n", $heapGrowth, $rssGrowthKb));
+        self::assertLessThan(64 * 1024, $heapGrowth);
+        self::assertLessThan(1024, $rssGrowthKb);
     }
 
     public function testTokenCallsDoNotGrowMemory(): void

@@ -16,7 +16,9 @@
  * token for token (only whitespace is normalized), so `char *` (owned, freed with
  * iop_string_free) and `const char *` (borrowed, copied by FFI into a PHP string) stay exactly
  * as the header declares them. PHP's FFI parser accepts anonymous `typedef enum {…} X;` as is
- * (its enumerators become constants such as `$ffi->IOP_OK`), so enums are kept verbatim.
+ * (its enumerators become constants such as `$ffi->IOP_OK`), so enums are kept verbatim, one
+ * enumerator per line. Structs (IopTokenStoreCallbacks: a struct of function pointers, which FFI
+ * parses as declared and whose fields accept PHP closures) are kept verbatim, one field per line.
  *
  * iop.preload.h is the same declarations preceded by the two defines FFI::load() understands:
  * `#define FFI_SCOPE "IOPKIT"` and `#define FFI_LIB "…"`.
@@ -157,6 +159,11 @@ if (!function_exists('iopkit_ffi_declarations')) {
             if (preg_match('~^(typedef enum(?: \w+)?) \{ (.*?) \} (\w+);$~', $decl, $e)) {
                 $items = array_filter(array_map('trim', explode(',', $e[2])), static fn (string $s): bool => $s !== '');
                 $decl = $e[1] . " {\n" . implode('', array_map(static fn (string $s): string => "  $s,\n", $items)) . '} ' . $e[3] . ';';
+            } elseif (preg_match('~^(typedef struct(?: \w+)?) \{ (.*;) \} (\w+);$~', $decl, $s) && !str_contains($s[2], '{')) {
+                // A struct (e.g. IopTokenStoreCallbacks, whose fields are function pointers): one
+                // field per line. Fields end with `;` and contain none, so splitting there is exact.
+                $fields = array_filter(array_map('trim', explode(';', $s[2])), static fn (string $f): bool => $f !== '');
+                $decl = $s[1] . " {\n" . implode('', array_map(static fn (string $f): string => "  $f;\n", $fields)) . '} ' . $s[3] . ';';
             }
             $out[] = $decl;
         }

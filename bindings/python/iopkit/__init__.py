@@ -13,7 +13,10 @@ Drop-in for the official SDK's documented usage::
     print(response.body)
 
 plus typed token helpers (``client.create_token(code)`` / ``client.refresh_token(rt)`` →
-:class:`Token`) and one exception class per failure kind (:class:`IopError` and subclasses).
+:class:`Token`), the authorization page's URL and ``state`` (:func:`authorize_url`,
+:func:`new_state`, :func:`verify_state`), an EnOS API-management client (:class:`EnosClient`),
+always-valid access tokens (:class:`TokenManager` with a :class:`MemoryTokenStore`,
+:class:`FileTokenStore` or your own :class:`CallbackTokenStore`) and one exception class per failure kind (:class:`IopError` and subclasses).
 Importing writes nothing to disk.
 """
 
@@ -21,8 +24,10 @@ from __future__ import annotations
 
 from . import constants
 from ._lib import EXPECTED_ABI, library_path, library_version
+from .authorize import Platform, authorize_url, new_state, verify_state
 from .client import HttpMethod, IopClient, IopRequest, IopResponse, Protocol, SignResult
 from .constants import *  # noqa: F401,F403  (the gateway URLs; listed in constants.__all__)
+from .enos import ApimHeaders, EnosClient, EnosToken
 from .errors import (
     ERROR_CLASSES,
     ConnectError,
@@ -34,11 +39,15 @@ from .errors import (
     MalformedResponseError,
     NetworkError,
     PlatformError,
+    ReauthorizationRequiredError,
     Status,
     TlsError,
+    TokenExpiredError,
     error_class,
     status_name,
 )
+from .manager import DEFAULT_REFRESH_MARGIN, TokenManager, TokenRecord
+from .store import CallbackTokenStore, FileTokenStore, MemoryTokenStore, ReauthorizationDue, TokenStore
 from .token import CountryUserInfo, Token, parse_token
 
 __version__ = "0.1.0"
@@ -53,6 +62,21 @@ __all__ = [
     "Token",
     "CountryUserInfo",
     "parse_token",
+    "TokenManager",
+    "TokenRecord",
+    "DEFAULT_REFRESH_MARGIN",
+    "TokenStore",
+    "MemoryTokenStore",
+    "FileTokenStore",
+    "CallbackTokenStore",
+    "ReauthorizationDue",
+    "EnosClient",
+    "EnosToken",
+    "ApimHeaders",
+    "Platform",
+    "authorize_url",
+    "new_state",
+    "verify_state",
     "IopError",
     "InvalidArgumentError",
     "ConnectError",
@@ -63,6 +87,8 @@ __all__ = [
     "MalformedResponseError",
     "PlatformError",
     "InternalError",
+    "TokenExpiredError",
+    "ReauthorizationRequiredError",
     "Status",
     "ERROR_CLASSES",
     "error_class",

@@ -28,7 +28,9 @@ class NativeHandle:
         # The finalizer holds the pointer and the free function, never the owner.
         self._finalizer = weakref.finalize(owner, free, ptr)
         # At interpreter exit the OS reclaims everything; freeing then could race daemon threads.
-        self._finalizer.atexit = False
+        # (typeshed declares `atexit` as a plain attribute of a `__slots__ = ()` class; at run
+        # time it is a settable property.)
+        self._finalizer.atexit = False  # type: ignore[misc]
 
     @property
     def closed(self) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-from ctypes import POINTER, c_bool, c_char_p, c_int32, c_int64, c_size_t, c_uint64, c_void_p
+from ctypes import CFUNCTYPE, POINTER, c_bool, c_char_p, c_int32, c_int64, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
 from typing import List, Optional, Tuple
 
@@ -26,6 +26,30 @@ EXPECTED_ABI = (0, 1)
 
 _LIB_NAMES = ("libiop.so",)
 _c_void_p_p = POINTER(c_void_p)
+_c_int64_p = POINTER(c_int64)
+
+# The callbacks of an application-provided token store (``IopTokenStoreCallbacks``). Strings
+# arrive as bytes (``c_char_p``); ``IopTokenStoreValue *`` as an int (``c_void_p``).
+TokenStoreLoad = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_void_p)
+TokenStoreCompareAndSwap = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_uint64, c_char_p)
+TokenStoreLock = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_uint64)
+TokenStoreUnlock = CFUNCTYPE(None, c_void_p, c_char_p)
+TokenStoreAccounts = CFUNCTYPE(c_int32, c_void_p, c_void_p)
+
+
+class IopTokenStoreCallbacks(ctypes.Structure):
+    """``IopTokenStoreCallbacks``; ``accounts`` may stay NULL. libiop copies the struct, but
+    the function objects must outlive every store and manager using them."""
+
+    _fields_ = [
+        ("user_data", c_void_p),
+        ("load", TokenStoreLoad),
+        ("compare_and_swap", TokenStoreCompareAndSwap),
+        ("lock", TokenStoreLock),
+        ("unlock", TokenStoreUnlock),
+        ("accounts", TokenStoreAccounts),
+    ]
+
 
 # name: (restype, argtypes)
 _PROTOTYPES = {
@@ -38,6 +62,7 @@ _PROTOTYPES = {
     "iop_client_set_ca_bundle": (c_int32, [c_void_p, c_char_p]),
     "iop_client_set_allow_insecure_http": (c_int32, [c_void_p, c_bool]),
     "iop_client_set_max_response_bytes": (c_int32, [c_void_p, c_uint64]),
+    "iop_client_set_max_connect_retries": (c_int32, [c_void_p, c_uint32]),
     "iop_client_execute": (c_int32, [c_void_p, c_void_p, c_char_p, c_int32, _c_void_p_p]),
     "iop_client_sign": (c_int32, [c_void_p, c_void_p, c_char_p, c_int32, c_int64, _c_void_p_p, _c_void_p_p]),
     # last error (borrowed strings)
@@ -48,6 +73,7 @@ _PROTOTYPES = {
     "iop_last_error_sub_code": (c_char_p, []),
     "iop_last_error_request_id": (c_char_p, []),
     "iop_last_error_http_status": (c_int32, []),
+    "iop_last_error_retry_after_ms": (c_int64, []),
     # request
     "iop_request_new": (c_int32, [c_char_p, _c_void_p_p]),
     "iop_request_free": (None, [c_void_p]),
@@ -68,6 +94,7 @@ _PROTOTYPES = {
     "iop_response_sub_code": (c_char_p, [c_void_p]),
     "iop_response_sub_message": (c_char_p, [c_void_p]),
     "iop_response_request_id": (c_char_p, [c_void_p]),
+    "iop_response_retry_after_ms": (c_int64, [c_void_p]),
     # strings
     "iop_string_free": (None, [c_void_p]),
     # token
@@ -84,6 +111,39 @@ _PROTOTYPES = {
     "iop_token_country_user_id": (c_char_p, [c_void_p, c_size_t]),
     "iop_token_country_seller_id": (c_char_p, [c_void_p, c_size_t]),
     "iop_token_country_short_code": (c_char_p, [c_void_p, c_size_t]),
+    # EnOS (bodies are passed as bytes through c_char_p with an explicit length)
+    "iop_enos_client_new": (c_int32, [c_char_p, c_char_p, c_char_p, _c_void_p_p]),
+    "iop_enos_client_free": (None, [c_void_p]),
+    "iop_enos_client_set_connect_timeout_ms": (c_int32, [c_void_p, c_uint64]),
+    "iop_enos_client_set_read_timeout_ms": (c_int32, [c_void_p, c_uint64]),
+    "iop_enos_token_get": (c_int32, [c_void_p, _c_void_p_p]),
+    "iop_enos_token_refresh": (c_int32, [c_void_p, c_char_p, _c_void_p_p]),
+    "iop_enos_token_free": (None, [c_void_p]),
+    "iop_enos_token_access_token": (c_char_p, [c_void_p]),
+    "iop_enos_token_expires_at_ms": (c_int64, [c_void_p]),
+    "iop_enos_sign": (
+        c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_size_t, c_int64, _c_int64_p, _c_void_p_p]
+    ),
+    "iop_enos_call": (c_int32, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_size_t, _c_void_p_p]),
+    "iop_enos_client_set_ca_bundle": (c_int32, [c_void_p, c_char_p]),
+    # token stores and managers
+    "iop_token_store_memory_new": (c_int32, [_c_void_p_p]),
+    "iop_token_store_file_new": (c_int32, [c_char_p, _c_void_p_p]),
+    "iop_token_store_callback_new": (c_int32, [POINTER(IopTokenStoreCallbacks), _c_void_p_p]),
+    "iop_token_store_free": (None, [c_void_p]),
+    "iop_token_store_value_set": (c_int32, [c_void_p, c_char_p]),
+    "iop_token_store_due_json": (c_int32, [c_void_p, c_int64, _c_void_p_p]),
+    "iop_token_manager_new": (c_int32, [c_void_p, c_void_p, c_char_p, c_int64, _c_void_p_p]),
+    "iop_token_manager_new_enos": (c_int32, [c_void_p, c_void_p, c_char_p, c_int64, _c_void_p_p]),
+    "iop_token_manager_free": (None, [c_void_p]),
+    "iop_token_manager_create_token": (c_int32, [c_void_p, c_char_p]),
+    "iop_token_manager_store_grant": (c_int32, [c_void_p, c_void_p]),
+    "iop_token_manager_access_token": (c_int32, [c_void_p, _c_void_p_p]),
+    "iop_token_manager_record_json": (c_int32, [c_void_p, _c_void_p_p]),
+    # authorization page
+    "iop_authorize_url": (c_int32, [c_int32, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, _c_void_p_p]),
+    "iop_state_new": (c_int32, [_c_void_p_p]),
+    "iop_state_verify": (c_bool, [c_char_p, c_char_p]),
     # version
     "iop_version": (c_char_p, []),
     "iop_status_name": (c_char_p, [c_int32]),

@@ -8,13 +8,14 @@ import json
 import math
 import os
 import time
+from datetime import timedelta
 from typing import IO, Any, NamedTuple, Optional, Union
 
 from . import _lib
 from ._handle import NativeHandle
 from ._util import encode, encode_optional, param_value
 from .constants import P_LOG_LEVEL_ERROR
-from .errors import check
+from .errors import check, retry_after_from_ms
 from .token import Token, token_from_handle
 
 _clib = _lib.lib
@@ -205,11 +206,12 @@ class IopResponse:
     As in the official SDK: ``type`` (``None`` on success, else ``ISV``/``ISP``/``SYSTEM``),
     ``code`` (``"0"`` on success), ``message``, ``request_id`` and ``body`` (the parsed JSON).
     Also ``sub_code``, ``sub_message``, ``http_status``, ``raw`` (the body text exactly as
-    received) and ``is_success``.
+    received), ``is_success`` and ``retry_after`` (for a throttling error, ``ApiCallLimit`` or
+    ``AppCallLimit``: how long the ban lasts, a :class:`~datetime.timedelta`; else ``None``).
     """
 
     __slots__ = ("type", "code", "message", "request_id", "body", "sub_code", "sub_message", "http_status", "raw",
-                 "is_success")
+                 "is_success", "retry_after")
 
     def __init__(
         self,
@@ -224,6 +226,7 @@ class IopResponse:
         http_status: int = 0,
         raw: str = "",
         is_success: bool = False,
+        retry_after: Optional[timedelta] = None,
     ) -> None:
         self.type = type
         self.code = code
@@ -235,6 +238,7 @@ class IopResponse:
         self.http_status = http_status
         self.raw = raw
         self.is_success = is_success
+        self.retry_after = retry_after
 
     @classmethod
     def _from_handle(cls, ptr: int) -> "IopResponse":
@@ -252,6 +256,7 @@ class IopResponse:
                 http_status=int(_clib.iop_response_http_status(ptr)),
                 is_success=bool(_clib.iop_response_is_success(ptr)),
                 raw=raw,
+                retry_after=retry_after_from_ms(int(_clib.iop_response_retry_after_ms(ptr))),
             )
         finally:
             _clib.iop_response_free(ptr)
@@ -307,6 +312,7 @@ class IopClient:
         ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
         allow_insecure_http: bool = False,
         max_response_bytes: Optional[int] = None,
+        max_connect_retries: Optional[int] = None,
     ) -> None:
         if isinstance(app_key, int) and not isinstance(app_key, bool):
             app_key = str(app_key)
@@ -337,6 +343,8 @@ class IopClient:
                 self.set_allow_insecure_http(True)
             if max_response_bytes is not None:
                 self.set_max_response_bytes(max_response_bytes)
+            if max_connect_retries is not None:
+                self.set_max_connect_retries(max_connect_retries)
         except BaseException:
             self.close()
             raise
@@ -440,6 +448,15 @@ class IopClient:
         if max_bytes <= 0:
             raise ValueError("max_bytes must be > 0")
         self._set(_clib.iop_client_set_max_response_bytes, max_bytes)
+
+    def set_max_connect_retries(self, retries: int) -> None:
+        """Sets how many times a call is re-sent after a connect failure (the request never
+        left); default 2, at most 10, 0 turns retries off. Nothing else is ever retried."""
+        if isinstance(retries, bool) or not isinstance(retries, int):
+            raise TypeError("retries must be int")
+        if retries < 0:
+            raise ValueError("retries must be >= 0")
+        self._set(_clib.iop_client_set_max_connect_retries, min(retries, 2**32 - 1))
 
     # -- lifetime -------------------------------------------------------------------------------
 

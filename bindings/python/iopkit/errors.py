@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import timedelta
 from typing import Any, Dict, Optional, Type
 
 from . import _lib
@@ -21,6 +22,8 @@ class Status(enum.IntEnum):
     MALFORMED_RESPONSE = 7
     PLATFORM = 8
     INTERNAL = 9
+    TOKEN_EXPIRED = 10
+    REAUTHORIZATION_REQUIRED = 11
 
 
 def status_name(status: int) -> str:
@@ -37,6 +40,8 @@ class IopError(Exception):
     - ``message``: what went wrong (never contains secrets)
     - ``code``, ``type``, ``sub_code``: the platform's error fields (``InvalidCode``, ``ISV``)
     - ``request_id``: the platform's request id; ``http_status``: the HTTP status (0 if none)
+    - ``retry_after``: for a throttling error (``ApiCallLimit``, ``AppCallLimit``), how long the
+      platform says the ban lasts, as a :class:`~datetime.timedelta`; ``None`` otherwise
     """
 
     status: Status = Status.INTERNAL
@@ -51,6 +56,7 @@ class IopError(Exception):
         request_id: Optional[str] = None,
         http_status: int = 0,
         status: Optional[int] = None,
+        retry_after: Optional[timedelta] = None,
     ) -> None:
         super().__init__(message)
         if status is not None:
@@ -65,6 +71,7 @@ class IopError(Exception):
         self.sub_code = sub_code
         self.request_id = request_id
         self.http_status = http_status
+        self.retry_after = retry_after
 
     def __str__(self) -> str:
         # libiop's message already names the platform code and request id.
@@ -76,18 +83,26 @@ class IopError(Exception):
         return (
             f"{type(self).__name__}(status={self.status_name}, message={self.message!r}, code={self.code!r}, "
             f"type={self.type!r}, sub_code={self.sub_code!r}, request_id={self.request_id!r}, "
-            f"http_status={self.http_status})"
+            f"http_status={self.http_status}, retry_after={self.retry_after!r})"
         )
 
     def __reduce__(self) -> Any:  # picklable despite keyword-only fields
         return (
             _rebuild,
-            (type(self), self.message, self.code, self.type, self.sub_code, self.request_id, self.http_status),
+            (
+                type(self), self.message, self.code, self.type, self.sub_code, self.request_id, self.http_status,
+                self.retry_after,
+            ),
         )
 
 
-def _rebuild(cls, message, code, type_, sub_code, request_id, http_status):  # type: ignore[no-untyped-def]
-    return cls(message, code=code, type=type_, sub_code=sub_code, request_id=request_id, http_status=http_status)
+def _rebuild(  # type: ignore[no-untyped-def]
+    cls, message, code, type_, sub_code, request_id, http_status, retry_after=None
+):
+    return cls(
+        message, code=code, type=type_, sub_code=sub_code, request_id=request_id, http_status=http_status,
+        retry_after=retry_after,
+    )
 
 
 class InvalidArgumentError(IopError, ValueError):
@@ -149,6 +164,22 @@ class InternalError(IopError):
     status = Status.INTERNAL
 
 
+class TokenExpiredError(PlatformError):
+    """``IOP_ERR_TOKEN_EXPIRED``: the access token presented has expired (EnOS status 1203,
+    ``code == "1203"``): get a new one with :meth:`EnosClient.get_token`. A subclass of
+    :class:`PlatformError`, so ``except PlatformError`` still catches it."""
+
+    status = Status.TOKEN_EXPIRED
+
+
+class ReauthorizationRequiredError(IopError):
+    """``IOP_ERR_REAUTHORIZATION_REQUIRED``: the seller must authorize the app again (the
+    refresh token is dead or expired, the grant cannot be refreshed, or nothing is stored).
+    No retry can help."""
+
+    status = Status.REAUTHORIZATION_REQUIRED
+
+
 #: The exception class for each non-OK status.
 ERROR_CLASSES: Dict[Status, Type[IopError]] = {
     Status.INVALID_ARGUMENT: InvalidArgumentError,
@@ -160,6 +191,8 @@ ERROR_CLASSES: Dict[Status, Type[IopError]] = {
     Status.MALFORMED_RESPONSE: MalformedResponseError,
     Status.PLATFORM: PlatformError,
     Status.INTERNAL: InternalError,
+    Status.TOKEN_EXPIRED: TokenExpiredError,
+    Status.REAUTHORIZATION_REQUIRED: ReauthorizationRequiredError,
 }
 
 
@@ -186,7 +219,13 @@ def last_error(status: int) -> IopError:
         request_id=_lib.text(lib.iop_last_error_request_id()),
         http_status=int(lib.iop_last_error_http_status()),
         status=status,
+        retry_after=retry_after_from_ms(int(lib.iop_last_error_retry_after_ms())),
     )
+
+
+def retry_after_from_ms(ms: int) -> Optional[timedelta]:
+    """A native ``retry_after_ms`` (-1 when there is none) as a :class:`~datetime.timedelta`."""
+    return None if ms < 0 else timedelta(milliseconds=ms)
 
 
 def check(status: int) -> None:

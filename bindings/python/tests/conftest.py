@@ -24,6 +24,10 @@ APP_SECRET = "sandboxSecret-100001-0123456789abcdef"
 APP_KEY_NO_REFRESH = "100002"
 APP_SECRET_NO_REFRESH = "sandboxSecret-100002-0123456789abcdef"
 FLAVOURS = ("lazada", "tw", "aliexpress")
+# The sandbox's default EnOS app; with --doc-samples the EnOS sample's access token is valid.
+ENOS_APP_KEY = "5acb82e7-a11e-4300-9164-c8b20b638e8b"
+ENOS_APP_SECRET = "sandboxEnosSecret-5acb82e7-0123456789abcdef"
+ENOS_SAMPLE_TOKEN = "adsfwerasdfsdfasggaaf"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -58,7 +62,8 @@ class Sandbox:
     def _post(self, path: str) -> Dict[str, object]:
         req = urllib.request.Request(self.url + path, data=b"", method="POST")
         with urllib.request.urlopen(req, timeout=10) as r:
-            return json.loads(r.read())
+            answer: Dict[str, object] = json.loads(r.read())
+            return answer
 
     def code(self, client_id: str = APP_KEY) -> str:
         """A fresh one-time authorization code."""
@@ -66,6 +71,22 @@ class Sandbox:
 
     def advance_clock(self, seconds: int) -> None:
         self._post(f"/_sandbox/clock/advance?seconds={seconds}")
+
+    def arm_fault(self, route: str, mode: str, count: int = 1) -> None:
+        """Arms a fault (``throttle;seconds=3`` …) for the next ``count`` requests to ``route``."""
+        self._post("/_sandbox/faults?" + urllib.parse.urlencode({"route": route, "mode": mode, "count": count}))
+
+    def follow(self, url: str) -> Tuple[str, Dict[str, List[str]]]:
+        """Opens ``url`` (an authorization page) without following its redirect: returns
+        (Location, its query)."""
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            opener.open(url, timeout=10)
+        except urllib.error.HTTPError as e:
+            assert e.code == 302, e.code
+            location = e.headers["Location"]
+            return location, urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+        raise AssertionError("the page did not redirect")
 
     def authorize(self, redirect_uri: str, state: str, client_id: str = APP_KEY) -> Tuple[str, Dict[str, List[str]]]:
         """Follows the seller's consent page: returns (Location, its query)."""

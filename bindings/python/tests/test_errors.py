@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import pickle
+import re
 import time
+from datetime import timedelta
 
 import pytest
 
 import iopkit as iop
-from conftest import APP_KEY, APP_SECRET, Sandbox
+from conftest import APP_KEY, APP_SECRET, REPO_ROOT, Sandbox
+
+
+def _header_statuses() -> dict:  # type: ignore[type-arg]
+    """The ``IopStatus`` values declared in include/iop.h (the C ABI contract)."""
+    header = (REPO_ROOT / "include" / "iop.h").read_text()
+    block = re.search(r"typedef enum \{(.*?)\} IopStatus;", header, re.S)
+    assert block, "IopStatus not found in include/iop.h"
+    return {name: int(v) for name, v in re.findall(r"^\s*(IOP_\w+) = (\d+),", block.group(1), re.M)}
 
 
 def test_every_status_maps_to_a_distinct_class() -> None:
+    declared = _header_statuses()
+    assert declared["IOP_OK"] == 0 and declared["IOP_ERR_TOKEN_EXPIRED"] == 10
+    assert {s.value for s in iop.Status} == set(declared.values()), "iop.Status differs from include/iop.h"
     classes = {}
-    for value in range(0, 10):
+    for declared_name, value in declared.items():
         name = iop.status_name(value)
-        assert name != "IOP_UNKNOWN_STATUS", value
+        assert name == declared_name, value
         status = iop.Status(value)
         assert name == ("IOP_OK" if value == 0 else f"IOP_ERR_{status.name}")
         if value == 0:
@@ -24,10 +38,13 @@ def test_every_status_maps_to_a_distinct_class() -> None:
         assert issubclass(cls, iop.IopError)
         assert cls.status == status
         classes[name] = cls
-    assert len(set(classes.values())) == 9
+    assert len(set(classes.values())) == len(declared) - 1
     assert set(iop.ERROR_CLASSES.values()) == set(classes.values())
-    assert iop.status_name(10) == "IOP_UNKNOWN_STATUS"
-    assert iop.error_class(10) is iop.IopError
+    assert classes["IOP_ERR_TOKEN_EXPIRED"] is iop.TokenExpiredError
+    assert classes["IOP_ERR_REAUTHORIZATION_REQUIRED"] is iop.ReauthorizationRequiredError
+    assert issubclass(iop.TokenExpiredError, iop.PlatformError)  # still caught as a platform error
+    assert iop.status_name(1000) == "IOP_UNKNOWN_STATUS"
+    assert iop.error_class(1000) is iop.IopError
 
 
 def test_builtin_bases() -> None:
@@ -189,3 +206,43 @@ def test_core_argument_checks_raise_invalid_argument_errors() -> None:
     with iop.IopClient("http://example.invalid/rest", APP_KEY, APP_SECRET) as client:
         with pytest.raises(iop.InvalidArgumentError):  # plain HTTP off loopback is refused
             client.execute(iop.IopRequest("/seller/get"))
+
+
+def test_throttled_response_has_retry_after(sandbox_session: Sandbox) -> None:
+    with iop.IopClient(sandbox_session.base("lazada"), APP_KEY, APP_SECRET) as client:
+        request = iop.IopRequest("/seller/get")
+        request.add_header("X-Sandbox-Fault", "throttle;seconds=7")
+        response = client.execute(request, "some-token")
+        assert response.code == "ApiCallLimit" and not response.is_success
+        assert response.retry_after == timedelta(seconds=7)
+        ordinary = client.execute(iop.IopRequest("/seller/get"), "not-a-token")
+        assert ordinary.code == "IllegalAccessToken" and ordinary.retry_after is None
+
+
+def test_throttled_token_call_raises_with_retry_after(sandbox: Sandbox) -> None:
+    sandbox.arm_fault("/auth/token/create", "throttle;seconds=3;code=AppCallLimit")
+    with iop.IopClient(sandbox.base("lazada"), APP_KEY, APP_SECRET) as client:
+        with pytest.raises(iop.PlatformError) as info:
+            client.create_token(sandbox.code())
+        e = info.value
+        assert e.code == "AppCallLimit" and e.retry_after == timedelta(seconds=3)
+        assert "retry_after=datetime.timedelta(seconds=3)" in repr(e)
+        assert pickle.loads(pickle.dumps(e)).retry_after == timedelta(seconds=3)
+        with pytest.raises(iop.PlatformError) as info:
+            client.create_token("bogus")  # the fault was armed once: an ordinary error now
+        assert info.value.code == "InvalidCode" and info.value.retry_after is None
+
+
+def test_max_connect_retries(closed_port: str) -> None:
+    with iop.IopClient(closed_port + "/rest", APP_KEY, APP_SECRET, max_connect_retries=0) as client:
+        with pytest.raises(iop.ConnectError) as info:
+            client.execute(iop.IopRequest("/seller/get"))
+        assert info.value.retry_after is None
+        client.set_max_connect_retries(10)
+        with pytest.raises(iop.InvalidArgumentError) as invalid:
+            client.set_max_connect_retries(11)
+        assert "retries" in invalid.value.message
+        with pytest.raises(ValueError):
+            client.set_max_connect_retries(-1)
+        with pytest.raises(TypeError):
+            client.set_max_connect_retries(1.5)  # type: ignore[arg-type]

@@ -106,6 +106,13 @@ namespace Iopkit
             }
         }
 
+        /// <summary>The native client, for <see cref="TokenManager"/>; throws
+        /// <see cref="ObjectDisposedException"/> after <see cref="Dispose()"/>.</summary>
+        internal ClientHandle NativeHandle
+        {
+            get { return Handle; }
+        }
+
         /// <summary>Sets the connect timeout in milliseconds (libiop's default 15000; must be &gt; 0).
         /// The official SDK's <c>SetTimeout</c> also takes milliseconds.</summary>
         /// <exception cref="IopInvalidArgumentException"><paramref name="timeout"/> ≤ 0.</exception>
@@ -155,6 +162,24 @@ namespace Iopkit
         public void SetMaxResponseBytes(long maxBytes)
         {
             IopException.Check(Native.iop_client_set_max_response_bytes(Handle, maxBytes <= 0 ? 0UL : (ulong)maxBytes));
+        }
+
+        /// <summary>
+        /// Sets how many times a call is re-sent after a connect failure (the connection could not
+        /// be made, so the request never reached the server): default 2, at most 10, 0 turns
+        /// retries off. Each retry is signed afresh, after 100 ms doubling up to 1 s. Nothing else
+        /// is ever retried (a timeout or reset may have reached the server), so a code or refresh
+        /// token is never spent twice.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="retries"/> is negative.</exception>
+        /// <exception cref="IopInvalidArgumentException"><paramref name="retries"/> is over libiop's limit (10).</exception>
+        public void SetMaxConnectRetries(int retries)
+        {
+            if (retries < 0)
+            {
+                throw new ArgumentOutOfRangeException("retries", retries, "must be 0 or more");
+            }
+            IopException.Check(Native.iop_client_set_max_connect_retries(Handle, (uint)retries));
         }
 
         /// <inheritdoc />

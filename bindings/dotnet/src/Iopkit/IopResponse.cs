@@ -28,6 +28,7 @@ namespace Iopkit
             SubCode = Native.FromUtf8(Native.iop_response_sub_code(h));
             SubMessage = Native.FromUtf8(Native.iop_response_sub_message(h));
             RequestId = Native.FromUtf8(Native.iop_response_request_id(h));
+            RetryAfter = IopException.RetryAfterFromMs(Native.iop_response_retry_after_ms(h));
         }
 
         /// <summary>The body exactly as received (JSON text).</summary>
@@ -48,8 +49,13 @@ namespace Iopkit
         /// <summary><c>sub_msg</c>, or null.</summary>
         public string SubMessage { get; private set; }
 
-        /// <summary>The platform's <c>request_id</c>, or null.</summary>
+        /// <summary>The platform's <c>request_id</c> (EnOS: <c>requestId</c>), or null.</summary>
         public string RequestId { get; private set; }
+
+        /// <summary>For a throttling error (<c>code</c> <c>ApiCallLimit</c> or <c>AppCallLimit</c>):
+        /// how long the platform says the ban lasts ("ban will last N seconds"). Null for any
+        /// other response or when no duration is given. Nothing is retried automatically.</summary>
+        public TimeSpan? RetryAfter { get; private set; }
 
         /// <summary>The HTTP status (200, or e.g. 400 for most platform errors).</summary>
         public int HttpStatus { get; private set; }

@@ -44,6 +44,9 @@ namespace Iopkit
         internal static extern int iop_client_set_max_response_bytes(ClientHandle client, ulong maxBytes);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_client_set_max_connect_retries(ClientHandle client, uint retries);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int iop_client_execute(ClientHandle client, RequestHandle request, byte[] accessToken, int protocol, out ResponseHandle response);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
@@ -71,6 +74,9 @@ namespace Iopkit
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int iop_last_error_http_status();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern long iop_last_error_retry_after_ms();
 
         // ---- request ------------------------------------------------------------------------
 
@@ -127,6 +133,9 @@ namespace Iopkit
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern IntPtr iop_response_request_id(ResponseHandle response);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern long iop_response_retry_after_ms(ResponseHandle response);
 
         // ---- strings ------------------------------------------------------------------------
 
@@ -221,6 +230,133 @@ namespace Iopkit
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern IntPtr iop_token_sp(TokenHandle token);
 
+        // ---- EnOS (owned client and token; iop_enos_sign's signature is owned) -----------------
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_enos_client_new(byte[] gatewayUrl, byte[] appKey, byte[] appSecret, out EnosClientHandle client);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void iop_enos_client_free(IntPtr client);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_enos_client_set_connect_timeout_ms(EnosClientHandle client, ulong timeoutMs);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_enos_client_set_read_timeout_ms(EnosClientHandle client, ulong timeoutMs);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_enos_client_set_ca_bundle(EnosClientHandle client, byte[] pemPath);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_enos_token_get(EnosClientHandle client, out EnosTokenHandle token);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_enos_token_refresh(EnosClientHandle client, byte[] accessToken, out EnosTokenHandle token);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void iop_enos_token_free(IntPtr token);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr iop_enos_token_access_token(EnosTokenHandle token);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern long iop_enos_token_expires_at_ms(EnosTokenHandle token);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_enos_sign(EnosClientHandle client, byte[] accessToken, byte[] pathAndQuery, byte[] body, UIntPtr bodyLen,
+            long timestampMs, out long outTimestampMs, out IntPtr signature);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_enos_call(EnosClientHandle client, byte[] accessToken, byte[] method, byte[] pathAndQuery, byte[] body, UIntPtr bodyLen,
+            out ResponseHandle response);
+
+        // ---- authorization page ---------------------------------------------------------------
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_authorize_url(int platform, byte[] baseUrl, byte[] clientId, byte[] redirectUri, byte[] country, byte[] state, out IntPtr url);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_state_new(out IntPtr state);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        [return: MarshalAs(UnmanagedType.I1)]
+        internal static extern bool iop_state_verify(byte[] expected, byte[] received);
+
+        // ---- token stores and managers (owned handles; JSON and access tokens owned) ---------------
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_store_memory_new(out TokenStoreHandle store);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_store_file_new(byte[] path, out TokenStoreHandle store);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_store_callback_new(ref TokenStoreCallbacks callbacks, out TokenStoreHandle store);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void iop_token_store_free(IntPtr store);
+
+        /// <summary>Only from inside a store callback, with the <c>value</c> pointer it received.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_store_value_set(IntPtr value, byte[] text);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_store_due_json(TokenStoreHandle store, long withinS, out IntPtr json);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_manager_new(ClientHandle client, TokenStoreHandle store, byte[] account, long refreshMarginS,
+            out TokenManagerHandle manager);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_manager_new_enos(EnosClientHandle client, TokenStoreHandle store, byte[] account, long refreshMarginS,
+            out TokenManagerHandle manager);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void iop_token_manager_free(IntPtr manager);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_manager_create_token(TokenManagerHandle manager, byte[] code);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_manager_store_grant(TokenManagerHandle manager, TokenHandle token);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_manager_access_token(TokenManagerHandle manager, out IntPtr accessToken);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_manager_record_json(TokenManagerHandle manager, out IntPtr json);
+
+        // Store callbacks (IopTokenStoreCallbacks). Called by libiop on the thread that called
+        // into it; they must never let an exception escape (see CallbackTokenStore).
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate int StoreLoadFn(IntPtr userData, IntPtr account, IntPtr value);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate int StoreCompareAndSwapFn(IntPtr userData, IntPtr account, ulong expectedVersion, IntPtr recordJson);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate int StoreLockFn(IntPtr userData, IntPtr account, ulong timeoutMs);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void StoreUnlockFn(IntPtr userData, IntPtr account);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate int StoreAccountsFn(IntPtr userData, IntPtr value);
+
+        /// <summary><c>IopTokenStoreCallbacks</c>: function pointers from
+        /// <see cref="Marshal.GetFunctionPointerForDelegate(Delegate)"/>; copied by libiop.</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct TokenStoreCallbacks
+        {
+            internal IntPtr UserData;
+            internal IntPtr Load;
+            internal IntPtr CompareAndSwap;
+            internal IntPtr Lock;
+            internal IntPtr Unlock;
+            internal IntPtr Accounts;
+        }
+
         // ---- version --------------------------------------------------------------------------
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
@@ -274,6 +410,29 @@ namespace Iopkit
             byte[] buffer = new byte[len];
             Marshal.Copy(p, buffer, 0, len);
             return Encoding.UTF8.GetString(buffer);
+        }
+
+        /// <summary>
+        /// A body for the native <c>(body, body_len)</c> pair: null stays null (none, length 0);
+        /// an empty array becomes a one-byte buffer with length 0, so that the library always sees
+        /// a non-NULL pointer for an empty body whatever the runtime's marshaller does with empty
+        /// arrays. The bytes are not copied otherwise.
+        /// </summary>
+        internal static byte[] Body(byte[] body, out UIntPtr len)
+        {
+            if (body == null)
+            {
+                len = UIntPtr.Zero;
+                return null;
+            }
+            len = new UIntPtr((uint)body.Length);
+            return body.Length == 0 ? new byte[1] : body;
+        }
+
+        /// <summary>The UTF-8 bytes of <paramref name="s"/> without a terminating NUL; null stays null.</summary>
+        internal static byte[] Utf8Bytes(string s)
+        {
+            return s == null ? null : Encoding.UTF8.GetBytes(s);
         }
 
         /// <summary>Decodes an owned string and releases it with iop_string_free (exactly once).</summary>

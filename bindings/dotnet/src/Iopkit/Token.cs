@@ -142,6 +142,40 @@ namespace Iopkit
             return json;
         }
 
+        /// <summary>
+        /// A native token equal to this one, for <see cref="TokenManager.StoreGrant"/>: libiop
+        /// re-reads <see cref="Raw"/> as received at the instant that gives the same
+        /// <see cref="ExpiresAt"/> (relative lifetimes are counted from the receipt; absolute ones
+        /// do not depend on it), so no token field is parsed here. Owned by the caller.
+        /// </summary>
+        internal TokenHandle ToNative()
+        {
+            if (string.IsNullOrEmpty(Raw))
+            {
+                throw new ArgumentException("the token has no response body to store", "token");
+            }
+            byte[] body = Native.Utf8(Raw);
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            long probeExpiresAt;
+            TokenHandle probe;
+            int status = Native.iop_token_parse(body, now, out probe);
+            using (probe)
+            {
+                IopException.Check(status);
+                probeExpiresAt = Native.iop_token_expires_at_ms(probe);
+            }
+            long receivedAt = now + (ExpiresAt.ToUnixTimeMilliseconds() - probeExpiresAt);
+            TokenHandle h;
+            status = Native.iop_token_parse(body, receivedAt, out h);
+            if (status != 0)
+            {
+                IopException e = IopException.FromLastError(status);
+                h.Dispose();
+                throw e;
+            }
+            return h;
+        }
+
         /// <summary>A summary with both tokens redacted.</summary>
         public override string ToString()
         {

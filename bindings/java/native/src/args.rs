@@ -70,7 +70,7 @@ pub(crate) fn bytes_array(env: &mut Env<'_>, array: &JObjectArray<'_, JByteArray
 
 /// Pairs from a flattened `[k0, v0, k1, v1, …]` array.
 pub(crate) fn pairs(flat: Vec<String>, name: &str) -> Outcome<Vec<(String, String)>> {
-    if flat.len() % 2 != 0 {
+    if !flat.len().is_multiple_of(2) {
         return Err(iop::Error::invalid_argument(name, "must hold key/value pairs").into());
     }
     let mut it = flat.into_iter();
@@ -86,6 +86,17 @@ pub(crate) fn millis(ms: jlong) -> Option<Duration> {
     u64::try_from(ms).ok().filter(|ms| *ms > 0).map(Duration::from_millis)
 }
 
+/// A duration as milliseconds for Java, -1 for none.
+pub(crate) fn millis_or_none(value: Option<Duration>) -> jlong {
+    value.map_or(-1, |d| jlong::try_from(d.as_millis()).unwrap_or(jlong::MAX))
+}
+
+/// An optional `byte[]` argument (`null` for `None`).
+pub(crate) fn opt_bytes(env: &Env<'_>, value: &JByteArray<'_>) -> Outcome<Option<Vec<u8>>> {
+    if value.is_null() { Ok(None) } else { Ok(Some(env.convert_byte_array(value)?)) }
+}
+
+/// The protocol selected by `value`: 0 by API name, 1 GOP, 2 TOP.
 pub(crate) fn protocol(value: jint) -> Outcome<Option<Protocol>> {
     match value {
         0 => Ok(None),
@@ -115,5 +126,8 @@ mod tests {
         assert!(matches!(protocol(1), Ok(Some(Protocol::Gop))));
         assert!(matches!(protocol(2), Ok(Some(Protocol::Top))));
         assert!(protocol(3).is_err());
+        assert_eq!(millis_or_none(None), -1);
+        assert_eq!(millis_or_none(Some(Duration::from_secs(2))), 2000);
+        assert_eq!(millis_or_none(Some(Duration::MAX)), jlong::MAX);
     }
 }

@@ -1,5 +1,7 @@
 //! Entry points of `IopClient`: create, free, configure, execute.
 
+use std::sync::Arc;
+
 use crate::args::*;
 use crate::failure::*;
 use iop::{Client, ClientConfig, HttpMethod, Protocol, Request, Response};
@@ -13,8 +15,8 @@ use jni::{Env, EnvUnowned, JValue, jni_sig, jni_str};
 /// # Safety
 /// `handle` is 0 or a live pointer from `clientNew`, not freed while the call runs (the Java
 /// side holds a read lock across every call and frees only under the write lock).
-pub(crate) unsafe fn client<'a>(handle: jlong) -> Outcome<&'a Client> {
-    let ptr = handle as usize as *const Client;
+pub(crate) unsafe fn client<'a>(handle: jlong) -> Outcome<&'a Arc<Client>> {
+    let ptr = handle as usize as *const Arc<Client>;
     // SAFETY: caller's promise.
     unsafe { ptr.as_ref() }.ok_or_else(|| iop::Error::invalid_argument("client", "is closed").into())
 }
@@ -43,7 +45,7 @@ pub extern "system" fn Java_io_iopkit_internal_Native_clientNew<'l>(
             config.read_timeout = t;
         }
         let client = Client::with_config(&server_url, &app_key, &app_secret, config)?;
-        Ok(Box::into_raw(Box::new(client)) as usize as jlong)
+        Ok(Box::into_raw(Box::new(Arc::new(client))) as usize as jlong)
     })
 }
 
@@ -55,7 +57,7 @@ pub extern "system" fn Java_io_iopkit_internal_Native_clientFree<'l>(
     handle: jlong,
 ) {
     run(&mut env, |_env| {
-        let ptr = handle as usize as *mut Client;
+        let ptr = handle as usize as *mut Arc<Client>;
         if !ptr.is_null() {
             // SAFETY: created by `clientNew`; the Java side frees each handle once, after
             // every call using it has returned.
@@ -96,10 +98,10 @@ pub extern "system" fn Java_io_iopkit_internal_Native_clientConfigure<'l>(
             if allow_insecure_http >= 0 {
                 c.allow_insecure_http = allow_insecure_http != 0;
             }
-            if let Ok(max) = u64::try_from(max_response_bytes) {
-                if max > 0 {
-                    c.max_response_bytes = max;
-                }
+            if let Ok(max) = u64::try_from(max_response_bytes)
+                && max > 0
+            {
+                c.max_response_bytes = max;
             }
         })?;
         Ok(())
@@ -120,6 +122,25 @@ pub extern "system" fn Java_io_iopkit_internal_Native_clientSetCaBundle<'l>(
         let client = unsafe { client(handle) }?;
         let pem = if pem.is_null() { None } else { Some(env.convert_byte_array(&pem)?) };
         client.configure(|c| c.ca_bundle_pem = pem)?;
+        Ok(())
+    })
+}
+
+/// `void clientSetMaxConnectRetries(long handle, int retries)`: how many times a call is re-sent
+/// after a connect failure (0 to 10; 0 turns retries off).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_clientSetMaxConnectRetries<'l>(
+    mut env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    retries: jint,
+) {
+    run(&mut env, |_env| {
+        // SAFETY: see `client`.
+        let client = unsafe { client(handle) }?;
+        let retries = u32::try_from(retries)
+            .map_err(|_| iop::Error::invalid_argument("max_connect_retries", "must not be negative"))?;
+        client.configure(|c| c.max_connect_retries = retries)?;
         Ok(())
     })
 }
@@ -177,7 +198,8 @@ pub extern "system" fn Java_io_iopkit_internal_Native_execute<'l>(
     })
 }
 
-fn new_response<'l>(env: &mut Env<'l>, response: &Response, url: &str) -> jni::errors::Result<JObject<'l>> {
+/// A new `IopResponse` for `response`, received from `url`.
+pub(crate) fn new_response<'l>(env: &mut Env<'l>, response: &Response, url: &str) -> jni::errors::Result<JObject<'l>> {
     let body = JString::from_str(env, response.body())?;
     let error_type = opt_jstring(env, response.error_type())?;
     let code = opt_jstring(env, response.code())?;
@@ -190,7 +212,7 @@ fn new_response<'l>(env: &mut Env<'l>, response: &Response, url: &str) -> jni::e
     env.new_object(
         &class,
         jni_sig!(
-            "(ILjava/lang/String;ZLjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)V"
+            "(ILjava/lang/String;ZLjava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;J)V"
         ),
         &[
             JValue::Int(jint::from(response.http_status())),
@@ -203,6 +225,7 @@ fn new_response<'l>(env: &mut Env<'l>, response: &Response, url: &str) -> jni::e
             JValue::Object(&sub_message),
             JValue::Object(&request_id),
             JValue::Object(&url),
+            JValue::Long(millis_or_none(response.retry_after())),
         ],
     )
 }

@@ -8,7 +8,7 @@ use jni::objects::{JObject, JString};
 use jni::sys::jint;
 use jni::{Env, EnvUnowned, JValue, jni_sig, jni_str};
 
-use crate::args::opt_jstring;
+use crate::args::{millis_or_none, opt_jstring};
 
 /// Why a native call failed: an error of the core, or a JNI failure (which may have left a Java
 /// exception pending).
@@ -42,7 +42,7 @@ pub(crate) type Outcome<T> = Result<T, Failure>;
 
 /// Every error kind of the core, in a fixed order; `Native.errorKinds()` returns their names so
 /// the Java side can check that each one has its own exception class.
-pub(crate) const KINDS: [ErrorKind; 9] = [
+pub(crate) const KINDS: [ErrorKind; 11] = [
     ErrorKind::InvalidArgument,
     ErrorKind::Connect,
     ErrorKind::Network,
@@ -51,6 +51,8 @@ pub(crate) const KINDS: [ErrorKind; 9] = [
     ErrorKind::Http,
     ErrorKind::MalformedResponse,
     ErrorKind::Platform,
+    ErrorKind::TokenExpired,
+    ErrorKind::ReauthorizationRequired,
     ErrorKind::Internal,
 ];
 
@@ -66,6 +68,8 @@ pub(crate) fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Http => "Http",
         ErrorKind::MalformedResponse => "MalformedResponse",
         ErrorKind::Platform => "Platform",
+        ErrorKind::TokenExpired => "TokenExpired",
+        ErrorKind::ReauthorizationRequired => "ReauthorizationRequired",
         ErrorKind::Internal => "Internal",
     }
 }
@@ -119,8 +123,21 @@ impl<T: Default> ErrorPolicy<T, Failure> for ThrowIop {
 /// Throws the `IopException` subclass for `error`; if building it fails, whatever exception that
 /// failure left pending is thrown instead (or a `java.lang.Error` when none is).
 pub(crate) fn throw_iop(env: &mut Env<'_>, error: &iop::Error) {
+    throw_iop_caused(env, error, None);
+}
+
+/// As [`throw_iop`], with `cause` (a `Throwable`) as the exception's cause.
+pub(crate) fn throw_iop_caused(env: &mut Env<'_>, error: &iop::Error, cause: Option<&JObject<'_>>) {
     let built = env.with_local_frame(16, |env| -> jni::errors::Result<()> {
         let exception = new_iop_exception(env, error)?;
+        if let Some(cause) = cause {
+            env.call_method(
+                &exception,
+                jni_str!("initCause"),
+                jni_sig!("(Ljava/lang/Throwable;)Ljava/lang/Throwable;"),
+                &[JValue::Object(cause)],
+            )?;
+        }
         let throwable = jni::objects::JThrowable::cast_local(env, exception)?;
         env.throw(throwable)
     });
@@ -139,12 +156,13 @@ pub(crate) fn new_iop_exception<'l>(env: &mut Env<'l>, error: &iop::Error) -> jn
     let sub_message = opt_jstring(env, platform.and_then(|p| p.sub_message.as_deref()))?;
     let request_id = opt_jstring(env, platform.and_then(|p| p.request_id.as_deref()))?;
     let status = error.http_status().map_or(0, jint::from);
+    let retry_after_ms = millis_or_none(error.retry_after());
     let class = env.find_class(jni_str!("io/iopkit/IopException"))?;
     let value = env.call_static_method(
         &class,
         jni_str!("fromNative"),
         jni_sig!(
-            "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;I)Lio/iopkit/IopException;"
+            "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;IJ)Lio/iopkit/IopException;"
         ),
         &[
             JValue::Object(&kind),
@@ -155,6 +173,7 @@ pub(crate) fn new_iop_exception<'l>(env: &mut Env<'l>, error: &iop::Error) -> jn
             JValue::Object(&sub_message),
             JValue::Object(&request_id),
             JValue::Int(status),
+            JValue::Long(retry_after_ms),
         ],
     )?;
     value.l()

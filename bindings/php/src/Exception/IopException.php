@@ -21,6 +21,8 @@ class IopException extends \RuntimeException
         7 => MalformedResponseException::class,
         8 => PlatformException::class,
         9 => InternalException::class,
+        10 => TokenExpiredException::class,
+        11 => ReauthorizationRequiredException::class,
     ];
 
     /** IopStatus value => constant name, for statuses reported without the library (argument checks). */
@@ -34,6 +36,8 @@ class IopException extends \RuntimeException
         7 => 'IOP_ERR_MALFORMED_RESPONSE',
         8 => 'IOP_ERR_PLATFORM',
         9 => 'IOP_ERR_INTERNAL',
+        10 => 'IOP_ERR_TOKEN_EXPIRED',
+        11 => 'IOP_ERR_REAUTHORIZATION_REQUIRED',
     ];
 
     private string $statusName;
@@ -48,6 +52,7 @@ class IopException extends \RuntimeException
         private readonly ?string $requestId = null,
         private readonly int $httpStatus = 0,
         ?\Throwable $previous = null,
+        private readonly ?int $retryAfterMs = null,
     ) {
         parent::__construct($message, $status, $previous);
         $this->statusName = $statusName ?? (self::STATUS_NAMES[$status] ?? 'IOP_UNKNOWN_STATUS');
@@ -56,6 +61,7 @@ class IopException extends \RuntimeException
     /**
      * The exception for `$status` (an IopStatus value other than IOP_OK), of its own class.
      * An unknown value gives a plain IopException (never happens with a matching library).
+     * `$previous`: what caused it on the PHP side (e.g. an exception thrown by a store callback).
      */
     public static function forStatus(
         int $status,
@@ -66,9 +72,11 @@ class IopException extends \RuntimeException
         ?string $subCode = null,
         ?string $requestId = null,
         int $httpStatus = 0,
+        ?int $retryAfterMs = null,
+        ?\Throwable $previous = null,
     ): self {
         $class = self::STATUS_CLASSES[$status] ?? self::class;
-        return new $class($message, $status, $statusName, $errorCode, $type, $subCode, $requestId, $httpStatus);
+        return new $class($message, $status, $statusName, $errorCode, $type, $subCode, $requestId, $httpStatus, $previous, $retryAfterMs);
     }
 
     /** The IopStatus value (same as getCode()). */
@@ -117,5 +125,21 @@ class IopException extends \RuntimeException
     public function getHttpStatus(): int
     {
         return $this->httpStatus;
+    }
+
+    /**
+     * For a throttling error (PlatformException with code ApiCallLimit or AppCallLimit): how long
+     * the platform says the ban lasts, in milliseconds; null for any other failure or when no
+     * duration was given. Nothing is retried automatically.
+     */
+    public function getRetryAfterMs(): ?int
+    {
+        return $this->retryAfterMs;
+    }
+
+    /** getRetryAfterMs() as a DateInterval, or null. */
+    public function getRetryAfter(): ?\DateInterval
+    {
+        return \Iopkit\Native::interval($this->retryAfterMs);
     }
 }

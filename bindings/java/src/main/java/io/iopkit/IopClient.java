@@ -3,11 +3,10 @@ package io.iopkit;
 import io.iopkit.internal.Native;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
-import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A client for one IOP gateway and app, backed by the Rust core: one keep-alive connection pool,
@@ -40,39 +39,9 @@ public class IopClient implements AutoCloseable {
     /** The default read timeout, in milliseconds (the official SDKs' 30 s). */
     public static final int DEFAULT_READ_TIMEOUT = 30_000;
 
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final String serverUrl;
     private final String appKey;
-    private final Handle handle;
-    private final Cleaner.Cleanable cleanable;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lock
-
-    /** Owns the native pointer; run once, by close() or by the Cleaner. */
-    private static final class Handle implements Runnable {
-        private long ptr;
-
-        Handle(long ptr) {
-            this.ptr = ptr;
-        }
-
-        @Override
-        public void run() {
-            long p;
-            synchronized (this) {
-                p = ptr;
-                ptr = 0;
-            }
-            if (p != 0) {
-                Native.clientFree(p);
-            }
-        }
-
-        synchronized long get() {
-            return ptr;
-        }
-    }
+    private final NativeHandle handle;
 
     /**
      * A client for {@code serverUrl} (ending in {@code /rest}, or a bare host) with the default
@@ -107,8 +76,7 @@ public class IopClient implements AutoCloseable {
         }
         this.serverUrl = serverUrl;
         this.appKey = appKey;
-        this.handle = new Handle(ptr);
-        this.cleanable = CLEANER.register(this, handle);
+        this.handle = new NativeHandle(this, ptr, Native::clientFree);
     }
 
     private static void requirePositive(long value, String name) {
@@ -125,6 +93,11 @@ public class IopClient implements AutoCloseable {
     /** The app key. */
     public String getAppKey() {
         return appKey;
+    }
+
+    /** The native client, for {@link TokenManager}. */
+    NativeHandle nativeHandle() {
+        return handle;
     }
 
     // ---- calls --------------------------------------------------------------------------------
@@ -188,13 +161,8 @@ public class IopClient implements AutoCloseable {
             i++;
         }
         boolean get = request.getHttpMethod().equals("GET");
-        lock.readLock().lock();
-        try {
-            return Native.execute(live(), apiName, params, headers, fileNames, contents, get, accessToken, protocol);
-        } finally {
-            lock.readLock().unlock();
-            Reference.reachabilityFence(this);
-        }
+        return handle.call(ptr -> Native.execute(ptr, apiName, params, headers, fileNames, contents, get, accessToken,
+                protocol));
     }
 
     /**
@@ -209,13 +177,7 @@ public class IopClient implements AutoCloseable {
      */
     public Token createToken(String code) throws IopException {
         Objects.requireNonNull(code, "code");
-        lock.readLock().lock();
-        try {
-            return Native.createToken(live(), code);
-        } finally {
-            lock.readLock().unlock();
-            Reference.reachabilityFence(this);
-        }
+        return handle.call(ptr -> Native.createToken(ptr, code));
     }
 
     /**
@@ -229,13 +191,7 @@ public class IopClient implements AutoCloseable {
      */
     public Token refreshToken(String refreshToken) throws IopException {
         Objects.requireNonNull(refreshToken, "refreshToken");
-        lock.readLock().lock();
-        try {
-            return Native.refreshToken(live(), refreshToken);
-        } finally {
-            lock.readLock().unlock();
-            Reference.reachabilityFence(this);
-        }
+        return handle.call(ptr -> Native.refreshToken(ptr, refreshToken));
     }
 
     // ---- settings -----------------------------------------------------------------------------
@@ -283,47 +239,54 @@ public class IopClient implements AutoCloseable {
      */
     public void setCaBundle(String pem) {
         byte[] bytes = pem == null ? null : pem.getBytes(StandardCharsets.UTF_8);
-        lock.readLock().lock();
-        try {
-            Native.clientSetCaBundle(live(), bytes);
-        } catch (IopException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        } finally {
-            lock.readLock().unlock();
-            Reference.reachabilityFence(this);
-        }
+        handle.configure(ptr -> {
+            Native.clientSetCaBundle(ptr, bytes);
+            return null;
+        });
+    }
+
+    /**
+     * As {@link #setCaBundle(String)} with the PEM file at {@code pemFile}, read now.
+     *
+     * @throws IllegalArgumentException if the file cannot be read or holds no valid PEM
+     *     certificate
+     */
+    public void setCaBundleFile(Path pemFile) {
+        byte[] bytes = PemFile.read(pemFile);
+        handle.configure(ptr -> {
+            Native.clientSetCaBundle(ptr, bytes);
+            return null;
+        });
+    }
+
+    /**
+     * Sets how many times a call is re-sent after a connect failure ({@link IopConnectException}:
+     * the connection could not be made, so the request never reached the server); default 2, at
+     * most 10, 0 turns retries off. Each retry is signed afresh, after a short backoff (100 ms
+     * doubling up to 1 s, with jitter). Nothing else is ever retried: a call that may have arrived
+     * (a timeout, a reset, a bad answer) is never sent twice.
+     *
+     * @throws IllegalArgumentException if {@code retries} is negative or over 10
+     */
+    public void setMaxConnectRetries(int retries) {
+        handle.configure(ptr -> {
+            Native.clientSetMaxConnectRetries(ptr, retries);
+            return null;
+        });
     }
 
     private void configure(long connectMs, long readMs, String partnerId, int allowInsecure, long maxBytes) {
-        lock.readLock().lock();
-        try {
-            Native.clientConfigure(live(), connectMs, readMs, partnerId, allowInsecure, maxBytes);
-        } catch (IopException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        } finally {
-            lock.readLock().unlock();
-            Reference.reachabilityFence(this);
-        }
-    }
-
-    /** The live native handle; the caller holds the read lock. */
-    private long live() {
-        if (closed) {
-            throw new IllegalStateException("IopClient is closed");
-        }
-        return handle.get();
+        handle.configure(ptr -> {
+            Native.clientConfigure(ptr, connectMs, readMs, partnerId, allowInsecure, maxBytes);
+            return null;
+        });
     }
 
     // ---- lifetime -----------------------------------------------------------------------------
 
     /** True once {@link #close()} has been called. */
     public boolean isClosed() {
-        lock.readLock().lock();
-        try {
-            return closed;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return handle.isClosed();
     }
 
     /**
@@ -332,16 +295,7 @@ public class IopClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            cleanable.clean();
-        } finally {
-            lock.writeLock().unlock();
-        }
+        handle.close();
     }
 
     @Override

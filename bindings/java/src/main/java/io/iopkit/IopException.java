@@ -1,5 +1,6 @@
 package io.iopkit;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -9,8 +10,9 @@ import java.util.Locale;
  * <p>Each kind has its own subclass: {@link IopInvalidArgumentException},
  * {@link IopConnectException}, {@link IopNetworkException}, {@link IopTimeoutException},
  * {@link IopTlsException}, {@link IopHttpException}, {@link IopMalformedResponseException},
- * {@link IopPlatformException} and {@link IopInternalException}. They mirror the core's error
- * kinds (and the C ABI's {@code IOP_ERR_*} statuses) one to one.
+ * {@link IopPlatformException} (and its subclass {@link IopTokenExpiredException}),
+ * {@link IopReauthorizationRequiredException} and {@link IopInternalException}. They mirror the
+ * core's error kinds (and the C ABI's {@code IOP_ERR_*} statuses) one to one.
  */
 public class IopException extends ApiException {
     private static final long serialVersionUID = 1L;
@@ -33,6 +35,10 @@ public class IopException extends ApiException {
         MALFORMED_RESPONSE("MalformedResponse"),
         /** The platform answered with an error envelope (code, type, message, request id). */
         PLATFORM("Platform"),
+        /** The access token presented has expired (EnOS status 1203): get a new one. */
+        TOKEN_EXPIRED("TokenExpired"),
+        /** The seller must authorize the app again: no refresh can help. */
+        REAUTHORIZATION_REQUIRED("ReauthorizationRequired"),
         /** A bug in the library, such as a caught panic. */
         INTERNAL("Internal");
 
@@ -63,6 +69,7 @@ public class IopException extends ApiException {
     private final String type;
     private final String requestId;
     private final int httpStatus;
+    private final long retryAfterMs;
 
     /**
      * An exception of {@code kind}. {@code code}, {@code type}, {@code subCode}, {@code subMessage}
@@ -71,12 +78,22 @@ public class IopException extends ApiException {
      */
     protected IopException(Kind kind, String message, String code, String type, String subCode,
             String subMessage, String requestId, int httpStatus) {
+        this(kind, message, code, type, subCode, subMessage, requestId, httpStatus, null);
+    }
+
+    /**
+     * As {@link #IopException(Kind, String, String, String, String, String, String, int)}, with
+     * the wait a throttling error announces ({@code null} when none).
+     */
+    protected IopException(Kind kind, String message, String code, String type, String subCode,
+            String subMessage, String requestId, int httpStatus, Duration retryAfter) {
         super(message, null, code, message, subCode, subMessage);
         this.kind = kind;
         this.code = code;
         this.type = type;
         this.requestId = requestId;
         this.httpStatus = httpStatus;
+        this.retryAfterMs = retryAfter == null ? -1 : Math.max(0, retryAfter.toMillis());
     }
 
     /** The kind of failure. */
@@ -115,11 +132,21 @@ public class IopException extends ApiException {
     }
 
     /**
+     * For a throttling error ({@code ApiCallLimit}, {@code AppCallLimit}): how long the platform
+     * says the ban lasts ("ban will last N seconds"); {@code null} for any other error. The
+     * library never waits or retries on its own.
+     */
+    public Duration getRetryAfter() {
+        return retryAfterMs < 0 ? null : Duration.ofMillis(retryAfterMs);
+    }
+
+    /**
      * Builds the exception for a native failure; called from the native library (and tests).
-     * An unknown kind (a core newer than this binding) becomes an {@link IopInternalException}.
+     * {@code retryAfterMs} is -1 when the error announces no wait. An unknown kind (a core newer
+     * than this binding) becomes an {@link IopInternalException}.
      */
     static IopException fromNative(String kind, String message, String code, String type, String subCode,
-            String subMessage, String requestId, int httpStatus) {
+            String subMessage, String requestId, int httpStatus, long retryAfterMs) {
         Kind k = Kind.fromNativeName(kind);
         if (k == null) {
             return new IopInternalException(
@@ -142,7 +169,13 @@ public class IopException extends ApiException {
             case MALFORMED_RESPONSE:
                 return new IopMalformedResponseException(message, httpStatus);
             case PLATFORM:
-                return new IopPlatformException(message, code, type, subCode, subMessage, requestId, httpStatus);
+                return new IopPlatformException(message, code, type, subCode, subMessage, requestId, httpStatus,
+                        retryAfterMs < 0 ? null : Duration.ofMillis(retryAfterMs));
+            case TOKEN_EXPIRED:
+                return new IopTokenExpiredException(message, code, type, subCode, subMessage, requestId, httpStatus);
+            case REAUTHORIZATION_REQUIRED:
+                return new IopReauthorizationRequiredException(message, code, type, subCode, subMessage, requestId,
+                        httpStatus);
             case INTERNAL:
             default:
                 return new IopInternalException(message, code, type, subCode, subMessage, requestId, httpStatus);

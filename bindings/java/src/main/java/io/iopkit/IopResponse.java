@@ -1,11 +1,14 @@
 package io.iopkit;
 
+import java.time.Duration;
+
 /**
  * A response whose body is a JSON object: the body exactly as received, the HTTP status, and the
  * envelope fields of either shape (flat GOP {@code {"code":…,"request_id":…}} or wrapped TOP
  * {@code {"error_response":{…}}}). A platform error is a response too: {@link #isSuccess()} is
  * false and {@link #getCode()}, {@link #getMessage()}, … say why (as in the official SDKs).
- * Immutable.
+ * EnOS answers ({@link EnosClient#call}) are read the same way: {@code code} 0 is a success and
+ * {@code requestId} the request id. Immutable.
  */
 public final class IopResponse {
     private final int httpStatus;
@@ -18,10 +21,11 @@ public final class IopResponse {
     private final String subMessage;
     private final String requestId;
     private final String requestUrl;
+    private final long retryAfterMs;
 
     // Called from the native library.
     private IopResponse(int httpStatus, String body, boolean success, String type, String code, String message,
-            String subCode, String subMessage, String requestId, String requestUrl) {
+            String subCode, String subMessage, String requestId, String requestUrl, long retryAfterMs) {
         this.httpStatus = httpStatus;
         this.body = body;
         this.success = success;
@@ -32,6 +36,7 @@ public final class IopResponse {
         this.subMessage = subMessage;
         this.requestId = requestId;
         this.requestUrl = requestUrl;
+        this.retryAfterMs = retryAfterMs;
     }
 
     /** The body exactly as received (contains tokens for token calls: never log it). */
@@ -82,6 +87,15 @@ public final class IopResponse {
     /** The URL the request was sent to (no query, no parameters). */
     public String getRequestUrl() {
         return requestUrl;
+    }
+
+    /**
+     * For a throttling error ({@code ApiCallLimit}, {@code AppCallLimit}): how long the platform
+     * says the ban lasts ("ban will last N seconds"); {@code null} for any other response. Nothing
+     * is retried automatically.
+     */
+    public Duration getRetryAfter() {
+        return retryAfterMs < 0 ? null : Duration.ofMillis(retryAfterMs);
     }
 
     // The AliExpress SDK's names.

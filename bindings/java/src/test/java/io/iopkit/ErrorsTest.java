@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -295,7 +296,7 @@ class ErrorsTest {
             IopException.Kind kind = IopException.Kind.fromNativeName(name);
             assertNotNull(kind, "core error kind " + name + " has no Java kind");
             seen.add(kind);
-            IopException e = IopException.fromNative(name, "m", "C", "ISV", "s", "sm", "r", 400);
+            IopException e = IopException.fromNative(name, "m", "C", "ISV", "s", "sm", "r", 400, -1);
             assertEquals(kind, e.getKind());
             assertNotEquals(IopException.class, e.getClass());
             assertTrue(classes.add(e.getClass()), "class " + e.getClass() + " used twice");
@@ -304,14 +305,23 @@ class ErrorsTest {
             assertEquals("m", e.getMessage());
         }
         assertEquals(EnumSet.allOf(IopException.Kind.class), seen);
-        IopException p = IopException.fromNative("Platform", "m", "C", "ISV", "s", "sm", "r", 400);
+        IopException p = IopException.fromNative("Platform", "m", "C", "ISV", "s", "sm", "r", 400, 20_000);
         assertEquals("C", p.getCode());
         assertEquals("ISV", p.getType());
         assertEquals("s", p.getSubCode());
         assertEquals("sm", p.getSubMessage());
         assertEquals("r", p.getRequestId());
         assertEquals(400, p.getHttpStatus());
-        assertInstanceOf(IopInternalException.class, IopException.fromNative("FutureKind", "m", null, null, null, null, null, 0));
+        assertEquals(java.time.Duration.ofSeconds(20), p.getRetryAfter());
+        assertNull(IopException.fromNative("Platform", "m", "C", null, null, null, null, 400, -1).getRetryAfter());
+        // An expired EnOS token is a platform error too, so existing catch blocks still catch it.
+        IopException expired = IopException.fromNative("TokenExpired", "m", "1203", null, null, null, "r", 200, -1);
+        assertInstanceOf(IopTokenExpiredException.class, expired);
+        assertInstanceOf(IopPlatformException.class, expired);
+        assertEquals("1203", expired.getCode());
+        assertEquals(200, expired.getHttpStatus());
+        assertInstanceOf(IopInternalException.class,
+                IopException.fromNative("FutureKind", "m", null, null, null, null, null, 0, -1));
     }
 
     @Test

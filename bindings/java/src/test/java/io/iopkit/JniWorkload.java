@@ -1,11 +1,15 @@
 package io.iopkit;
 
 import io.iopkit.internal.Native;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 /**
  * Exercises every native entry point (success and failure paths, a panic, several threads) in a
@@ -86,7 +90,140 @@ public final class JniWorkload {
                 }
             }
             pool.shutdown();
+
+            client.setMaxConnectRetries(1);
+            IopRequest throttled = new IopRequest("/seller/get");
+            throttled.addHeaderParameter("X-Sandbox-Fault", "throttle;seconds=2");
+            if (client.execute(throttled, access).getRetryAfter() == null) {
+                throw new AssertionError("no retry-after on a throttled response");
+            }
+            enosWorkload(sandbox);
+            authorizationWorkload();
+            managerWorkload(sandbox, client);
         }
         System.out.println("WORKLOAD OK");
+    }
+
+    private static void enosWorkload(Sandbox sandbox) throws Exception {
+        try (EnosClient enos = new EnosClient(sandbox.url, Sandbox.ENOS_APP_KEY, Sandbox.ENOS_APP_SECRET)) {
+            EnosToken token = enos.refreshToken(enos.getToken().getAccessToken());
+            String access = token.getAccessToken();
+            enos.sign(access, "/p?a=1", "{}", null);
+            enos.sign(access, "/p?a=1", new byte[] {1, 2}, java.time.Instant.now());
+            enos.setConnectTimeout(5_000);
+            enos.setReadTimeout(5_000);
+            if (!enos.call("POST", Sandbox.ENOS_DEVICES + "?action=x", "{\"a\":1}", access).isSuccess()) {
+                throw new AssertionError("EnOS call failed");
+            }
+            try {
+                enos.refreshToken("APP_TOKEN_unknown");
+                throw new AssertionError("unknown EnOS token refreshed");
+            } catch (IopPlatformException expected) {
+                // Built in native code.
+            }
+            try {
+                enos.sign("", "/p");
+                throw new AssertionError("empty token signed");
+            } catch (IopInvalidArgumentException expected) {
+                // Built in native code.
+            }
+            sandbox.advanceClock(7201);
+            try {
+                enos.refreshToken(access);
+                throw new AssertionError("expired EnOS token refreshed");
+            } catch (IopTokenExpiredException expected) {
+                // Built in native code.
+            }
+        }
+        try {
+            new EnosClient("ftp://x", "k", "s");
+            throw new AssertionError("ftp accepted");
+        } catch (IllegalArgumentException expected) {
+            // From the native constructor.
+        }
+    }
+
+    /** Token stores (memory, file, an application's, one that throws) and managers, on several threads. */
+    private static void managerWorkload(Sandbox sandbox, IopClient client) throws Exception {
+        Path dir = Files.createTempDirectory("iopkit-workload");
+        TokenManagerTest.CountingStore app = new TokenManagerTest.CountingStore();
+        try (MemoryTokenStore memory = new MemoryTokenStore();
+                FileTokenStore file = new FileTokenStore(dir.resolve("tokens.json"))) {
+            for (TokenStore store : List.<TokenStore>of(memory, file, app)) {
+                try (TokenManager m = new TokenManager(client, store, "seller", Duration.ofDays(8))) {
+                    if (m.record() != null) {
+                        throw new AssertionError("record before any grant");
+                    }
+                    m.createToken(sandbox.code(Sandbox.APP_KEY));
+                    m.storeGrant(client.createToken(sandbox.code(Sandbox.APP_KEY)));
+                    ExecutorService pool = Executors.newFixedThreadPool(4);
+                    List<Future<String>> tokens = new ArrayList<>();
+                    for (int i = 0; i < 8; i++) {
+                        tokens.add(pool.submit(m::accessToken));
+                    }
+                    for (Future<String> f : tokens) {
+                        if (f.get().isEmpty()) {
+                            throw new AssertionError("empty access token");
+                        }
+                    }
+                    pool.shutdown();
+                    if (store.reauthorizationDue(Duration.ofDays(40)).isEmpty()) {
+                        throw new AssertionError("empty due list");
+                    }
+                }
+            }
+            String json = memory.load("seller");
+            if (!memory.lock("seller", 100) || memory.compareAndSwap("seller", 0, json) || memory.accounts().isEmpty()) {
+                throw new AssertionError("memory store methods");
+            }
+            memory.unlock("seller");
+            try {
+                memory.unlock("seller");
+                throw new AssertionError("unlock without a lock accepted");
+            } catch (IopInvalidArgumentException expected) {
+                // Built in native code.
+            }
+        }
+        app.failLoad = new IllegalStateException("workload");
+        try (TokenManager m = new TokenManager(client, app, "seller")) {
+            m.accessToken();
+            throw new AssertionError("a throwing store went unnoticed");
+        } catch (IopInternalException expected) {
+            if (expected.getCause() != app.failLoad) {
+                throw new AssertionError("the callback's exception is not the cause");
+            }
+        }
+        try (EnosClient enos = new EnosClient(sandbox.url, Sandbox.ENOS_APP_KEY, Sandbox.ENOS_APP_SECRET);
+                MemoryTokenStore store = new MemoryTokenStore();
+                TokenManager m = TokenManager.forEnos(enos, store, "enos")) {
+            m.accessToken();
+            enos.setCaBundle(null);
+            try {
+                enos.setCaBundle("not a PEM");
+                throw new AssertionError("bad PEM accepted");
+            } catch (IllegalArgumentException expected) {
+                // From the native side.
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    private static void authorizationWorkload() throws Exception {
+        String state = Authorization.newState();
+        Authorization.authorizeUrl(Authorization.Platform.LAZADA, "1", "https://h/cb", "sg", state);
+        try {
+            Authorization.authorizeUrl(Authorization.Platform.ALIEXPRESS, "1", "https://h/cb", "sg", null);
+            throw new AssertionError("country accepted for AliExpress");
+        } catch (IopInvalidArgumentException expected) {
+            // Built in native code.
+        }
+        if (!Authorization.verifyState(state, state) || Authorization.verifyState(null, state)) {
+            throw new AssertionError("verifyState");
+        }
     }
 }

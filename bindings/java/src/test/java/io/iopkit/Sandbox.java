@@ -24,6 +24,13 @@ final class Sandbox implements AutoCloseable {
     static final String APP_SECRET = "sandboxSecret-100001-0123456789abcdef";
     static final String NON_REFRESHABLE_APP_KEY = "100002";
     static final String NON_REFRESHABLE_APP_SECRET = "sandboxSecret-100002-0123456789abcdef";
+    /** The sandbox's default EnOS app (the seeds' appKey). */
+    static final String ENOS_APP_KEY = "5acb82e7-a11e-4300-9164-c8b20b638e8b";
+    static final String ENOS_APP_SECRET = "sandboxEnosSecret-5acb82e7-0123456789abcdef";
+    /** The seed 004 access token, valid with {@code --doc-samples}. */
+    static final String ENOS_SEED_TOKEN = "adsfwerasdfsdfasggaaf";
+    /** The sandbox's protected EnOS API. */
+    static final String ENOS_DEVICES = "/connect-service/v2.1/devices";
 
     private final Process process;
     final String url;
@@ -116,6 +123,27 @@ final class Sandbox implements AutoCloseable {
             throw new IOException("no code in " + location);
         }
         return java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+    }
+
+    /** Arms fault {@code mode} (e.g. {@code throttle;seconds=3}) for the next {@code count} requests to {@code route}. */
+    void armFault(String route, String mode, int count) throws IOException {
+        post("/_sandbox/faults?route=" + java.net.URLEncoder.encode(route, StandardCharsets.UTF_8) + "&mode="
+                + java.net.URLEncoder.encode(mode, StandardCharsets.UTF_8) + "&count=" + count);
+    }
+
+    /** Requests that reached {@code route} (an API name such as {@code /auth/token/refresh}) so far. */
+    long routeHits(String route) throws IOException {
+        Reply r = http("GET", "/_sandbox/faults");
+        if (r.status != 200) {
+            throw new IOException("/_sandbox/faults answered " + r.status + ": " + r.body);
+        }
+        Matcher m = Pattern.compile("\"" + Pattern.quote(route) + "\"\\s*:\\s*(\\d+)").matcher(r.body);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** A plain GET on its own connection, redirects not followed. */
+    Reply get(String pathAndQuery) throws IOException {
+        return http("GET", pathAndQuery);
     }
 
     /** Moves the sandbox's token clock forward. */

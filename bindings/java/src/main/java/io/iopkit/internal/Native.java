@@ -8,7 +8,8 @@ import io.iopkit.IopException;
  *
  * <p>Every method that can fail throws an {@link IopException} subclass built by
  * {@code IopException.fromNative}; a Rust panic arrives as an {@code IopInternalException}.
- * Client handles are owned by {@code IopClient}, which never passes a freed handle.
+ * Handles are owned by {@code IopClient}, {@code EnosClient}, the token stores and
+ * {@code TokenManager}, which never pass a freed handle.
  */
 public final class Native {
     static {
@@ -48,6 +49,9 @@ public final class Native {
     /** Trusts the CAs of a PEM bundle instead of the built-in roots; {@code null} restores them. */
     public static native void clientSetCaBundle(long handle, byte[] pem) throws IopException;
 
+    /** How many times a call is re-sent after a connect failure (0 to 10). */
+    public static native void clientSetMaxConnectRetries(long handle, int retries) throws IopException;
+
     /**
      * Signs and sends one request. {@code params} and {@code headers} are flattened key/value
      * pairs, {@code fileNames} flattened (field, file name, MIME type or "") triples matching
@@ -66,6 +70,117 @@ public final class Native {
 
     /** Reads a token response body received at {@code receivedAtMs} (epoch milliseconds). */
     public static native io.iopkit.Token parseToken(String body, long receivedAtMs) throws IopException;
+
+    // ---- EnOS ----------------------------------------------------------------------------------
+
+    /** A new EnOS client; timeouts of zero or less keep the defaults (15 s / 30 s). */
+    public static native long enosClientNew(String gatewayUrl, String appKey, String appSecret,
+            long connectTimeoutMs, long readTimeoutMs) throws IopException;
+
+    /** Frees an EnOS client handle; 0 is ignored. */
+    public static native void enosClientFree(long handle);
+
+    /** Changes the timeouts; values of zero or less keep the current ones. */
+    public static native void enosClientConfigure(long handle, long connectTimeoutMs, long readTimeoutMs)
+            throws IopException;
+
+    /** {@code /apim-token-service/v2.0/token/get}. */
+    public static native io.iopkit.EnosToken enosTokenGet(long handle) throws IopException;
+
+    /** {@code /apim-token-service/v2.0/token/refresh}. */
+    public static native io.iopkit.EnosToken enosTokenRefresh(long handle, String accessToken) throws IopException;
+
+    /**
+     * The {@code apim-*} headers of a call; {@code body} {@code null} is none; with
+     * {@code freshTimestamp} a fresh, never-repeated timestamp replaces {@code timestampMs}.
+     */
+    public static native io.iopkit.ApimHeaders enosSign(long handle, String accessToken, String pathAndQuery,
+            byte[] body, boolean freshTimestamp, long timestampMs) throws IopException;
+
+    /** Signs (fresh timestamp) and sends an EnOS call; {@code body} {@code null} is none. */
+    public static native io.iopkit.IopResponse enosCall(long handle, String accessToken, String method,
+            String pathAndQuery, byte[] body) throws IopException;
+
+    /** Trusts the CAs of a PEM bundle instead of the built-in roots; {@code null} restores them. */
+    public static native void enosClientSetCaBundle(long handle, byte[] pem) throws IopException;
+
+    // ---- token stores ---------------------------------------------------------------------------
+
+    /** A store in this process's memory. */
+    public static native long storeMemoryNew() throws IopException;
+
+    /** A store in the JSON file at {@code path} (mode 0600, advisory lock on {@code <path>.lock}). */
+    public static native long storeFileNew(String path) throws IopException;
+
+    /**
+     * A store calling the methods of {@code store} (an application's {@code TokenStore}), kept
+     * alive by a global reference until the handle and every manager using it are freed.
+     */
+    public static native long storeCallbackNew(Object store) throws IopException;
+
+    /** Frees a store handle (releasing locks taken with {@link #storeLock}); 0 is ignored. */
+    public static native void storeFree(long handle);
+
+    /** The record of {@code account} as JSON, or {@code null}. */
+    public static native String storeLoad(long handle, String account) throws IopException;
+
+    /** Stores {@code recordJson} if the stored version is {@code expectedVersion} (0: none). */
+    public static native boolean storeCompareAndSwap(long handle, String account, long expectedVersion,
+            String recordJson) throws IopException;
+
+    /** Takes the refresh lock of {@code account}; false when it stayed taken for {@code timeoutMs}. */
+    public static native boolean storeLock(long handle, String account, long timeoutMs) throws IopException;
+
+    /** Releases a lock taken with {@link #storeLock}. */
+    public static native void storeUnlock(long handle, String account) throws IopException;
+
+    /** Every account with a record. */
+    public static native String[] storeAccounts(long handle) throws IopException;
+
+    /** The accounts whose re-authorization deadline falls within {@code withinMs}, soonest first. */
+    public static native io.iopkit.ReauthorizationDue[] storeDue(long handle, long withinMs) throws IopException;
+
+    // ---- token managers ---------------------------------------------------------------------------
+
+    /** A manager for {@code account} of an IOP client's app; {@code refreshMarginMs} -1 is the default. */
+    public static native long managerNew(long client, long store, String account, long refreshMarginMs)
+            throws IopException;
+
+    /** A manager for an EnOS client's app token kept under {@code account}. */
+    public static native long managerNewEnos(long enosClient, long store, String account, long refreshMarginMs)
+            throws IopException;
+
+    /** Frees a manager handle; 0 is ignored. */
+    public static native void managerFree(long handle);
+
+    /** An access token valid for more than the refresh margin, refreshing first when needed. */
+    public static native String managerAccessToken(long handle) throws IopException;
+
+    /** Exchanges an authorization code and stores the grant. */
+    public static native io.iopkit.TokenRecord managerCreateToken(long handle, String code) throws IopException;
+
+    /** Stores a token's fields as the account's grant. */
+    public static native io.iopkit.TokenRecord managerStoreGrant(long handle, String accessToken, String refreshToken,
+            long expiresAtMs, boolean hasRefreshExpiry, long refreshExpiresAtMs, boolean canRefresh, String sellerId,
+            String country) throws IopException;
+
+    /** The stored record, or {@code null}. */
+    public static native io.iopkit.TokenRecord managerRecord(long handle) throws IopException;
+
+    // ---- authorization page -----------------------------------------------------------------
+
+    /**
+     * The authorization page's URL; {@code platform} 0 Lazada, 1 AliExpress; {@code baseUrl},
+     * {@code country} and {@code state} may be {@code null}.
+     */
+    public static native String authorizeUrl(int platform, String baseUrl, String clientId, String redirectUri,
+            String country, String state) throws IopException;
+
+    /** A fresh random {@code state}. */
+    public static native String newState() throws IopException;
+
+    /** Constant-time comparison of the {@code state} sent and received. */
+    public static native boolean verifyState(String expected, String received) throws IopException;
 
     /** Panics inside the native library (tests check it arrives as an exception). */
     public static native void debugPanic(String message) throws IopException;

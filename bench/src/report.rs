@@ -1,0 +1,412 @@
+//! The one table `scripts/bench` prints: every layer's figure next to its floor and its target.
+//!
+//! Reads what the harnesses left in the bench directory (`target/bench`): criterion's samples
+//! (`criterion/`), JMH's result file and the timing loops' sample files (`raw/`).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::sources;
+use crate::stats::Summary;
+
+/// Target: build + sign a token request, µs.
+pub const SIGN_TARGET_US: f64 = 2.0;
+/// Target: a C ABI call's round trip over the floor client's.
+pub const C_ABI_TARGET_RATIO: f64 = 1.25;
+/// Target: what a binding may add over the C ABI per call, µs.
+pub const BINDING_TARGET_US: f64 = 10.0;
+/// Target: the most resident memory may grow from 50,000 to 100,000 calls and still be flat, KiB
+/// (about one byte a call; RSS moves in 4 KiB pages).
+pub const FLAT_MEMORY_KIB: f64 = 64.0;
+
+/// Thread counts of the shared-client rows.
+pub const THREADS: [u32; 3] = [1, 2, 4];
+
+/// A binding's row: label and sample file (under `raw/`).
+const BINDINGS: [(&str, &str); 4] = [
+    ("Java `IopClient.execute` (JNI; JMH)", "java-jmh.json"),
+    ("PHP `IopClient::execute` (FFI)", "php.txt"),
+    (".NET `IopClient.Execute` (P/Invoke; Mono)", "dotnet.txt"),
+    ("Python `IopClient.execute` (ctypes)", "python.txt"),
+];
+
+/// The rendered table and how its targets went.
+pub struct Report {
+    /// The markdown: a machine line, the table, a line on targets.
+    pub markdown: String,
+    /// Rows that could not be measured (their files were missing or unreadable).
+    pub missing: Vec<String>,
+    /// Targets missed, each with by how much.
+    pub missed: Vec<String>,
+}
+
+/// One table row.
+struct Row {
+    what: String,
+    median: String,
+    spread: String,
+    compared: String,
+    target: String,
+}
+
+impl Row {
+    fn section(title: &str) -> Row {
+        Row {
+            what: format!("**{title}**"),
+            median: "".into(),
+            spread: "".into(),
+            compared: "".into(),
+            target: "".into(),
+        }
+    }
+}
+
+/// Builds the report from the bench directory `dir`.
+pub fn build(dir: &Path) -> Report {
+    let mut b = Builder { dir, rows: Vec::new(), missing: Vec::new(), missed: Vec::new() };
+    b.signing();
+    b.calls();
+    b.threads();
+    b.memory_and_size();
+    let markdown = render(&machine_line(dir), &b.rows, &b.missed, &b.missing);
+    Report { markdown, missing: b.missing, missed: b.missed }
+}
+
+struct Builder<'a> {
+    dir: &'a Path,
+    rows: Vec<Row>,
+    missing: Vec<String>,
+    missed: Vec<String>,
+}
+
+impl Builder<'_> {
+    /// A summary in µs, or a "not measured" row (and the reason kept) when it is missing.
+    fn us(&mut self, what: &str, samples: Result<Vec<f64>, String>) -> Option<Summary> {
+        match samples.and_then(|s| Summary::of(&s).ok_or_else(|| "no usable samples".to_owned())) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.missing.push(format!("{what}: {e}"));
+                self.rows.push(Row {
+                    what: what.to_owned(),
+                    median: "not measured".into(),
+                    spread: "".into(),
+                    compared: "".into(),
+                    target: "".into(),
+                });
+                None
+            }
+        }
+    }
+
+    fn criterion_us(&self, id: &str) -> Result<Vec<f64>, String> {
+        sources::criterion_ns(&self.dir.join("criterion"), id).map(|v| v.iter().map(|ns| ns / 1000.0).collect())
+    }
+
+    fn raw(&self, file: &str) -> std::path::PathBuf {
+        self.dir.join("raw").join(file)
+    }
+
+    fn time_row(&mut self, what: &str, s: Summary, compared: String, target: String) {
+        self.rows.push(Row { what: what.to_owned(), median: us(s.median), spread: spread_us(s), compared, target });
+    }
+
+    fn signing(&mut self) {
+        self.rows.push(Row::section("Signing (Rust, criterion)"));
+        let what = "HMAC-SHA256 of the string to sign (the floor)";
+        let hmac = self.us(what, self.criterion_us("sign/hmac_sha256"));
+        if let Some(h) = hmac {
+            self.time_row(what, h, "".into(), "".into());
+        }
+        let what = "build + sign a token request";
+        if let Some(s) = self.us(what, self.criterion_us("sign/build_and_sign_token_request")) {
+            let compared = hmac.map_or(String::new(), |h| format!("{:.1}× HMAC", s.median / h.median));
+            let target = self.check(
+                s.median <= SIGN_TARGET_US,
+                format!("≤ {SIGN_TARGET_US} µs"),
+                format!("signing: {} over the {SIGN_TARGET_US} µs target", us(s.median - SIGN_TARGET_US)),
+            );
+            self.time_row(what, s, compared, target);
+        }
+    }
+
+    fn calls(&mut self) {
+        self.rows.push(Row::section("One call over loopback, canned-response server (µs per call)"));
+        let what = "floor: minimal keep-alive HTTP/1.1 client, Rust (criterion)";
+        let floor = self.us(what, self.criterion_us("call/floor_client"));
+        if let Some(f) = floor {
+            self.time_row(what, f, "".into(), "".into());
+        }
+        let what = "Rust API `Client::execute` (criterion)";
+        if let Some(s) = self.us(what, self.criterion_us("call/rust_api")) {
+            let compared = floor.map_or(String::new(), |f| format!("{:.2}× Rust floor", s.median / f.median));
+            self.time_row(what, s, compared, "".into());
+        }
+        let what = "floor: minimal keep-alive client, C (samples interleaved with the C ABI's)";
+        let c_floor = self.us(what, sources::line_samples(&self.raw("c_floor.txt")));
+        if let Some(f) = c_floor {
+            self.time_row(what, f, "".into(), "".into());
+        }
+        let what = "C ABI `iop_client_execute` (C timing loop)";
+        let c_abi = self.us(what, sources::line_samples(&self.raw("c_abi.txt")));
+        if let Some(c) = c_abi {
+            let (compared, target) = match c_floor {
+                Some(f) => {
+                    let ratio = c.median / f.median;
+                    let limit = f.median * C_ABI_TARGET_RATIO;
+                    let target = self.check(
+                        ratio <= C_ABI_TARGET_RATIO,
+                        format!("≤ {C_ABI_TARGET_RATIO}× floor"),
+                        format!(
+                            "C ABI call: {ratio:.2}× the floor, {} over {C_ABI_TARGET_RATIO}× ({})",
+                            us(c.median - limit),
+                            us(limit)
+                        ),
+                    );
+                    (format!("{ratio:.2}× C floor"), target)
+                }
+                None => (String::new(), format!("≤ {C_ABI_TARGET_RATIO}× floor: no floor")),
+            };
+            self.time_row(what, c, compared, target);
+        }
+        for (what, file) in BINDINGS {
+            let samples = if file.ends_with(".json") {
+                sources::jmh_scores(&self.raw(file)).and_then(|(scores, unit)| match unit.as_str() {
+                    "us/op" => Ok(scores),
+                    "ns/op" => Ok(scores.iter().map(|ns| ns / 1000.0).collect()),
+                    other => Err(format!("unexpected JMH unit {other}")),
+                })
+            } else {
+                sources::line_samples(&self.raw(file))
+            };
+            if let Some(s) = self.us(what, samples) {
+                let (compared, target) = match c_abi {
+                    Some(c) => {
+                        let over = s.median - c.median;
+                        let name = what.split_whitespace().next().unwrap_or(what);
+                        let target = self.check(
+                            over <= BINDING_TARGET_US,
+                            format!("≤ +{BINDING_TARGET_US} µs"),
+                            format!(
+                                "{name}: +{} over the C ABI, {} over the target",
+                                us(over),
+                                us(over - BINDING_TARGET_US)
+                            ),
+                        );
+                        (format!("{}{} over C ABI", if over >= 0.0 { "+" } else { "−" }, us(over.abs())), target)
+                    }
+                    None => (String::new(), format!("≤ +{BINDING_TARGET_US} µs: no C ABI figure")),
+                };
+                self.time_row(what, s, compared, target);
+            }
+        }
+    }
+
+    fn threads(&mut self) {
+        self.rows.push(Row::section("One Rust client shared by N threads (calls per second)"));
+        let mut single: Option<f64> = None;
+        for n in THREADS {
+            let what = format!("{n} thread{}", if n == 1 { "" } else { "s" });
+            // One criterion iteration is one call on each of the n threads.
+            let samples = sources::criterion_ns(&self.dir.join("criterion"), &format!("threads/{n}"))
+                .map(|v| v.iter().map(|ns| f64::from(n) * 1e9 / ns).collect());
+            if let Some(s) = self.us(&what, samples) {
+                let compared = match single {
+                    Some(one) => format!("{:.2}× 1 thread", s.median / one),
+                    None => "".into(),
+                };
+                single = single.or(Some(s.median));
+                self.rows.push(Row {
+                    what,
+                    median: format!("{}/s", thousands(s.median)),
+                    spread: format!("{}–{}/s", thousands(s.p25), thousands(s.p75)),
+                    compared,
+                    target: "".into(),
+                });
+            }
+        }
+    }
+
+    fn memory_and_size(&mut self) {
+        self.rows.push(Row::section("Memory and size"));
+        let what = "peak RSS of a process making 100,000 C ABI calls";
+        match sources::key_values(&self.raw("memory.txt")) {
+            Ok(kv) => {
+                let kib = |k: &str| kv.get(k).and_then(|v| v.parse::<f64>().ok());
+                match (kib("peak_kb"), kib("rss_kb_10000"), kib("rss_kb_50000"), kib("rss_kb_100000")) {
+                    (Some(peak), Some(at10), Some(at50), Some(at100)) => {
+                        let growth = at100 - at50;
+                        let target = self.check(
+                            growth <= FLAT_MEMORY_KIB,
+                            format!("flat (≤ {FLAT_MEMORY_KIB} KiB over the last 50k calls)"),
+                            format!("memory: RSS grew {growth} KiB from 50,000 to 100,000 calls"),
+                        );
+                        self.rows.push(Row {
+                            what: what.into(),
+                            median: mib(peak),
+                            spread: "".into(),
+                            compared: format!(
+                                "RSS after 10k / 50k / 100k calls: {:.0} / {:.0} / {:.0} KiB",
+                                at10, at50, at100
+                            ),
+                            target,
+                        });
+                    }
+                    _ => {
+                        let _ = self.us(what, Err("memory.txt lacks peak_kb or rss_kb_{10000,50000,100000}".into()));
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = self.us(what, Err(e));
+            }
+        }
+        let what = "libiop.so (release), stripped";
+        match sources::key_values(&self.raw("libsize.txt")) {
+            Ok(kv) => match (kv.get("stripped_bytes"), kv.get("unstripped_bytes")) {
+                (Some(s), Some(u)) => {
+                    let (s, u) = (s.parse::<f64>().unwrap_or(f64::NAN), u.parse::<f64>().unwrap_or(f64::NAN));
+                    self.rows.push(Row {
+                        what: what.into(),
+                        median: format!("{} B", thousands(s)),
+                        spread: "".into(),
+                        compared: format!("{:.2} MiB; {} B before strip", s / 1048576.0, thousands(u)),
+                        target: "".into(),
+                    });
+                }
+                _ => {
+                    let _ = self.us(what, Err("libsize.txt lacks stripped_bytes or unstripped_bytes".into()));
+                }
+            },
+            Err(e) => {
+                let _ = self.us(what, Err(e));
+            }
+        }
+    }
+
+    /// The target cell: "met" or "missed", keeping what was missed.
+    fn check(&mut self, met: bool, target: String, missed: String) -> String {
+        if met {
+            format!("{target}: met")
+        } else {
+            self.missed.push(missed);
+            format!("{target}: **missed**")
+        }
+    }
+}
+
+fn machine_line(dir: &Path) -> String {
+    let kv = sources::key_values(&dir.join("raw").join("machine.txt")).unwrap_or_default();
+    let get = |k: &str| kv.get(k).map_or("?", String::as_str);
+    format!(
+        "Machine: {} cores, {}, Linux {}, {}; {}. Load average (1, 5, 15 min) at start: {}; at the end of \
+         the timed steps: {}. Run: `scripts/bench{}`.",
+        get("cores"),
+        get("cpu"),
+        get("kernel"),
+        get("rustc"),
+        get("runtimes"),
+        get("load"),
+        get("load_end"),
+        if get("mode") == "quick" { " --quick" } else { "" }
+    )
+}
+
+fn render(machine: &str, rows: &[Row], missed: &[String], missing: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{machine}\n");
+    let _ = writeln!(out, "| what | median | spread (p25–p75) | compared with | target |");
+    let _ = writeln!(out, "|---|---:|---:|---|---|");
+    for r in rows {
+        let _ = writeln!(out, "| {} | {} | {} | {} | {} |", r.what, r.median, r.spread, r.compared, r.target);
+    }
+    let _ = writeln!(out);
+    if missed.is_empty() {
+        let _ = writeln!(out, "Targets: all met.");
+    } else {
+        let _ = writeln!(out, "Targets missed: {}.", missed.join("; "));
+    }
+    if !missing.is_empty() {
+        let _ = writeln!(out, "Not measured: {}.", missing.join("; "));
+    }
+    out
+}
+
+/// Microseconds with 3 significant figures or so.
+fn us(v: f64) -> String {
+    match v.abs() {
+        a if a < 10.0 => format!("{v:.2} µs"),
+        a if a < 100.0 => format!("{v:.1} µs"),
+        _ => format!("{v:.0} µs"),
+    }
+}
+
+fn spread_us(s: Summary) -> String {
+    let (lo, hi) = (us(s.p25), us(s.p75));
+    format!("{}–{}", lo.trim_end_matches(" µs"), hi)
+}
+
+fn mib(kib: f64) -> String {
+    format!("{:.1} MiB", kib / 1024.0)
+}
+
+/// An integer with thin-space-free comma grouping: 1234567 → "1,234,567".
+fn thousands(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn formats() {
+        assert_eq!(thousands(1234567.4), "1,234,567");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(us(1.234), "1.23 µs");
+        assert_eq!(us(23.45), "23.4 µs");
+        assert_eq!(spread_us(Summary { median: 2.0, p25: 1.5, p75: 2.5, n: 3 }), "1.50–2.50 µs");
+    }
+
+    #[test]
+    fn judges_targets_and_names_missing_rows() {
+        let dir = std::env::temp_dir().join(format!("iop-bench-report-{}", std::process::id()));
+        let raw = dir.join("raw");
+        fs::create_dir_all(&raw).unwrap();
+        let crit = |id: &str, ns: &str| {
+            let d = dir.join("criterion").join(id).join("new");
+            fs::create_dir_all(&d).unwrap();
+            fs::write(d.join("sample.json"), format!(r#"{{"iters":[1,1,1],"times":[{ns}]}}"#)).unwrap();
+        };
+        crit("sign/hmac_sha256", "500,500,500");
+        crit("sign/build_and_sign_token_request", "3000,3000,3000");
+        crit("call/floor_client", "20000,20000,20000");
+        fs::write(raw.join("c_floor.txt"), "20\n19\n21\n").unwrap();
+        fs::write(raw.join("c_abi.txt"), "24\n24\n24\n").unwrap();
+        fs::write(raw.join("python.txt"), "40\n40\n40\n").unwrap();
+        fs::write(raw.join("memory.txt"), "peak_kb=8000\nrss_kb_10000=7700\nrss_kb_50000=7950\nrss_kb_100000=7950\n")
+            .unwrap();
+        let report = build(&dir);
+        assert!(
+            report.markdown.contains("| C ABI `iop_client_execute` (C timing loop) | 24.0 µs |"),
+            "{}",
+            report.markdown
+        );
+        assert!(report.markdown.contains("| 1.20× C floor | ≤ 1.25× floor: met |"), "{}", report.markdown);
+        assert_eq!(report.missed.len(), 2, "{:?}", report.missed); // signing 3 µs, Python +16 µs
+        assert!(report.missed[0].starts_with("signing: 1.00 µs over"));
+        assert!(report.missed[1].starts_with("Python: +16.0 µs over the C ABI"));
+        assert!(report.missing.iter().any(|m| m.starts_with("Rust API")));
+        assert!(report.missing.iter().any(|m| m.starts_with("libiop.so")));
+        assert!(report.markdown.contains("7700 / 7950 / 7950 KiB | flat (≤ 64 KiB over the last 50k calls): met"));
+        let _ = fs::remove_dir_all(dir);
+    }
+}

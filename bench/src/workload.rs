@@ -1,0 +1,27 @@
+//! The one call every benchmark makes: a Lazada-style token request
+//! (`/auth/token/create` with a `code`), signed with a fixed app key and secret.
+
+use iop::{Client, Request, Result};
+
+/// The app key every benchmark signs with.
+pub const APP_KEY: &str = "100001";
+/// The app secret every benchmark signs with (a dummy: the canned server checks nothing).
+pub const APP_SECRET: &str = "benchSecret-100001-0123456789abcdef";
+/// The API every benchmark calls.
+pub const API: &str = "/auth/token/create";
+/// The authorization code sent with each call.
+pub const CODE: &str = "0_100001_bench_code_4fQjXa9kD2LrTzWc";
+/// The environment variable holding the canned server's base URL (`http://127.0.0.1:PORT/rest`).
+pub const URL_VAR: &str = "IOP_BENCH_URL";
+
+/// The token request: `/auth/token/create` with `code`.
+pub fn token_request() -> Result<Request> {
+    let mut request = Request::new(API)?;
+    request.add_param("code", CODE)?;
+    Ok(request)
+}
+
+/// A client for `base_url` with the benchmark's app key and secret.
+pub fn client(base_url: &str) -> Result<Client> {
+    Client::new(base_url, APP_KEY, APP_SECRET)
+}

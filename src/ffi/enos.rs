@@ -1,0 +1,286 @@
+//! `IopEnosClient` and `IopEnosToken`: the EnOS token service and `apim-*` signed calls from C.
+
+use std::ffi::{CString, c_char};
+use std::ptr;
+use std::sync::Arc;
+
+use super::client::{millis, read_pem};
+use super::guard::{self, handle, handle_type};
+use super::response::IopResponse;
+use super::status::IopStatus;
+use super::strings::{arg_str, out_arg, owned, to_cstring};
+use crate::config::ClientConfig;
+use crate::enos::{EnosClient, EnosToken};
+use crate::error::{Error, Result};
+
+/// A client for one EnOS API gateway and app: connection pool, settings, app secret. Opaque.
+/// Thread-safe: one client may be used by any number of threads at once, setters included.
+#[repr(C)]
+pub struct IopEnosClient {
+    tag: u64,
+    pub(crate) client: Arc<EnosClient>,
+}
+handle_type!(IopEnosClient, 0x494f_5045_4e43_0005);
+
+/// An EnOS access token and its absolute expiry. Opaque, immutable, shareable between
+/// threads. Contains a secret: free it promptly.
+#[repr(C)]
+pub struct IopEnosToken {
+    tag: u64,
+    token: EnosToken,
+    access_token: CString,
+}
+handle_type!(IopEnosToken, 0x494f_5045_4e54_0006);
+
+/// Creates an EnOS client for `gateway_url` (`https://{apigw-address}`, no path needed). All
+/// strings are copied. On `IOP_OK` writes `*out_client`: owned, release with
+/// `iop_enos_client_free`.
+///
+/// # Safety
+/// String arguments are NULL or NUL-terminated; `out_client` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_client_new(
+    gateway_url: *const c_char,
+    app_key: *const c_char,
+    app_secret: *const c_char,
+    out_client: *mut *mut IopEnosClient,
+) -> IopStatus {
+    guard::status(|| {
+        out_arg(out_client, "out_client")?;
+        let client = EnosClient::new(
+            unsafe { arg_str(gateway_url, "gateway_url") }?,
+            unsafe { arg_str(app_key, "app_key") }?,
+            unsafe { arg_str(app_secret, "app_secret") }?,
+        )?;
+        let tag = <IopEnosClient as guard::Handle>::TAG;
+        unsafe { *out_client = guard::into_handle(IopEnosClient { tag, client: Arc::new(client) }) };
+        Ok(())
+    })
+}
+
+/// Frees an EnOS client. NULL does nothing. No other thread may be using it.
+///
+/// # Safety
+/// `client` is NULL or from `iop_enos_client_new`, not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_client_free(client: *mut IopEnosClient) {
+    unsafe { guard::free_handle(client) }
+}
+
+unsafe fn configure(client: *mut IopEnosClient, change: impl FnOnce(&mut ClientConfig) -> Result<()>) -> IopStatus {
+    guard::status(|| {
+        let c = unsafe { handle(client, "client") }?;
+        let mut outcome = Ok(());
+        c.client.configure(|config| outcome = change(config))?;
+        outcome
+    })
+}
+
+/// Sets the connect timeout in milliseconds (default 15000; must be > 0).
+///
+/// # Safety
+/// `client` is NULL or a live EnOS client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_client_set_connect_timeout_ms(
+    client: *mut IopEnosClient,
+    timeout_ms: u64,
+) -> IopStatus {
+    unsafe {
+        configure(client, |c| {
+            c.connect_timeout = millis(timeout_ms, "timeout_ms")?;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the read timeout in milliseconds (default 30000; must be > 0), bounding each phase.
+///
+/// # Safety
+/// `client` is NULL or a live EnOS client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_client_set_read_timeout_ms(client: *mut IopEnosClient, timeout_ms: u64) -> IopStatus {
+    unsafe {
+        configure(client, |c| {
+            c.read_timeout = millis(timeout_ms, "timeout_ms")?;
+            Ok(())
+        })
+    }
+}
+
+/// Trusts the CA certificates in the PEM file at `pem_path` instead of the built-in roots
+/// (private EnOS gateways). The file is read now. Verification can never be turned off.
+///
+/// # Safety
+/// `client` is NULL or a live EnOS client; `pem_path` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_client_set_ca_bundle(
+    client: *mut IopEnosClient,
+    pem_path: *const c_char,
+) -> IopStatus {
+    unsafe {
+        configure(client, |c| {
+            c.ca_bundle_pem = Some(read_pem(pem_path)?);
+            Ok(())
+        })
+    }
+}
+
+unsafe fn write_token(out_token: *mut *mut IopEnosToken, token: EnosToken) {
+    let access_token = to_cstring(token.access_token.expose());
+    let tag = <IopEnosToken as guard::Handle>::TAG;
+    unsafe { *out_token = guard::into_handle(IopEnosToken { tag, token, access_token }) };
+}
+
+/// Gets the app's access token (`/apim-token-service/v2.0/token/get`); the service returns
+/// the same token while it is valid. A status other than 0 is `IOP_ERR_PLATFORM` with the
+/// status as `iop_last_error_code` (e.g. `"1003"` invalid encryption); a replay rejection
+/// (1001) is retried once with a new timestamp. On `IOP_OK` writes `*out_token`: owned,
+/// release with `iop_enos_token_free`.
+///
+/// # Safety
+/// `client` is NULL or a live EnOS client; `out_token` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_token_get(
+    client: *const IopEnosClient,
+    out_token: *mut *mut IopEnosToken,
+) -> IopStatus {
+    guard::status(|| {
+        out_arg(out_token, "out_token")?;
+        let token = unsafe { handle(client, "client") }?.client.get_token()?;
+        unsafe { write_token(out_token, token) };
+        Ok(())
+    })
+}
+
+/// Refreshes `access_token` (`/apim-token-service/v2.0/token/refresh`), giving the token to
+/// use from now on. An expired token is `IOP_ERR_TOKEN_EXPIRED` (code `"1203"`): call
+/// `iop_enos_token_get` instead. Other failures as `iop_enos_token_get`. On `IOP_OK` writes
+/// `*out_token`: owned, release with `iop_enos_token_free`.
+///
+/// # Safety
+/// `client` is NULL or a live EnOS client; `access_token` is NULL or NUL-terminated;
+/// `out_token` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_token_refresh(
+    client: *const IopEnosClient,
+    access_token: *const c_char,
+    out_token: *mut *mut IopEnosToken,
+) -> IopStatus {
+    guard::status(|| {
+        out_arg(out_token, "out_token")?;
+        let c = unsafe { handle(client, "client") }?;
+        let token = c.client.refresh_token(unsafe { arg_str(access_token, "access_token") }?)?;
+        unsafe { write_token(out_token, token) };
+        Ok(())
+    })
+}
+
+/// Frees an EnOS token. NULL does nothing.
+///
+/// # Safety
+/// `token` is NULL or from this library, not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_token_free(token: *mut IopEnosToken) {
+    unsafe { guard::free_handle(token) }
+}
+
+/// The access token (borrowed, valid until `iop_enos_token_free`), or NULL when `token` is
+/// NULL or invalid.
+///
+/// # Safety
+/// `token` is NULL or a live EnOS token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_token_access_token(token: *const IopEnosToken) -> *const c_char {
+    guard::value(ptr::null(), || unsafe { handle(token, "token") }.ok().map(|t| t.access_token.as_ptr()))
+}
+
+/// Absolute expiry, epoch milliseconds (time received + `expire`), or -1 when `token` is
+/// NULL or invalid.
+///
+/// # Safety
+/// `token` is NULL or a live EnOS token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_token_expires_at_ms(token: *const IopEnosToken) -> i64 {
+    guard::value(-1, || unsafe { handle(token, "token") }.ok().map(|t| t.token.expires_at_ms))
+}
+
+/// Reads an optional body: NULL is none (then `body_len` must be 0).
+unsafe fn opt_body<'a>(body: *const u8, body_len: usize) -> Result<Option<&'a [u8]>> {
+    match (body.is_null(), body_len) {
+        (true, 0) => Ok(None),
+        (true, _) => Err(Error::invalid_argument("body", "is NULL but body_len is not 0")),
+        // SAFETY: the caller promises `body_len` readable bytes.
+        (false, len) => Ok(Some(unsafe { std::slice::from_raw_parts(body, len) })),
+    }
+}
+
+/// Computes the `apim-*` headers of a call: send `apim-accesstoken: <access_token>`,
+/// `apim-timestamp: <*out_timestamp_ms>` and `apim-signature: <*out_signature>`.
+/// `path_and_query` is the path (or full URL) with the query; `body` the exact bytes to send
+/// (NULL with `body_len` 0 for none). `timestamp_ms` 0 takes a fresh, never-repeated one.
+/// On `IOP_OK` writes `*out_timestamp_ms` (the value to send) and `*out_signature`: owned,
+/// release with `iop_string_free`.
+///
+/// # Safety
+/// `client` is NULL or a live EnOS client; strings are NULL or NUL-terminated; `body` is
+/// NULL or has `body_len` readable bytes; out-pointers are writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_sign(
+    client: *const IopEnosClient,
+    access_token: *const c_char,
+    path_and_query: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    timestamp_ms: i64,
+    out_timestamp_ms: *mut i64,
+    out_signature: *mut *mut c_char,
+) -> IopStatus {
+    guard::status(|| {
+        out_arg(out_timestamp_ms, "out_timestamp_ms")?;
+        out_arg(out_signature, "out_signature")?;
+        let c = unsafe { handle(client, "client") }?;
+        let token = unsafe { arg_str(access_token, "access_token") }?;
+        let path = unsafe { arg_str(path_and_query, "path_and_query") }?;
+        let body = unsafe { opt_body(body, body_len) }?.unwrap_or_default();
+        let when = if timestamp_ms == 0 { None } else { Some(timestamp_ms) };
+        let headers = c.client.sign(path, body, token, when)?;
+        unsafe {
+            *out_timestamp_ms = headers.timestamp_ms;
+            *out_signature = owned(&headers.signature);
+        }
+        Ok(())
+    })
+}
+
+/// Signs (fresh timestamp) and sends an API call: `method` (`GET`, `POST`, `PUT`, `PATCH`,
+/// `DELETE`) to `path_and_query` on the gateway, with `body` sent byte for byte as JSON
+/// (NULL with `body_len` 0 for none; GET and DELETE take none). Any JSON answer is `IOP_OK`
+/// (check `iop_response_is_success`: `code` 0); transport failures and bodies that are not
+/// JSON objects are errors. On `IOP_OK` writes `*out_response`: owned, release with
+/// `iop_response_free`.
+///
+/// # Safety
+/// `client` is NULL or a live EnOS client; strings are NULL or NUL-terminated; `body` is
+/// NULL or has `body_len` readable bytes; `out_response` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_enos_call(
+    client: *const IopEnosClient,
+    access_token: *const c_char,
+    method: *const c_char,
+    path_and_query: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    out_response: *mut *mut IopResponse,
+) -> IopStatus {
+    guard::status(|| {
+        out_arg(out_response, "out_response")?;
+        let c = unsafe { handle(client, "client") }?;
+        let token = unsafe { arg_str(access_token, "access_token") }?;
+        let method = unsafe { arg_str(method, "method") }?;
+        let path = unsafe { arg_str(path_and_query, "path_and_query") }?;
+        let body = unsafe { opt_body(body, body_len) }?;
+        let response = c.client.call(method, path, body, token)?;
+        unsafe { *out_response = guard::into_handle(IopResponse::new(response)) };
+        Ok(())
+    })
+}
