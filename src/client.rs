@@ -6,12 +6,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
-use crate::gateway::Gateway;
+use crate::gateway::{App, Gateway};
 use crate::protocol::Protocol;
 use crate::request::Request;
 use crate::response::Response;
 use crate::retry;
-use crate::secret::Secret;
 use crate::sign;
 use crate::token::Token;
 use crate::transport::{self, Outgoing};
@@ -44,17 +43,12 @@ impl fmt::Debug for SignedRequest {
 /// A client for one IOP gateway and app.
 pub struct Client {
     gateway: Gateway,
-    app_key: String,
-    app_secret: Secret,
+    app: App,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("server_url", &self.gateway.base_url())
-            .field("app_key", &self.app_key)
-            .field("app_secret", &self.app_secret)
-            .finish_non_exhaustive()
+        self.app.debug("Client", &self.gateway, f)
     }
 }
 
@@ -67,13 +61,7 @@ impl Client {
     /// A client with explicit settings.
     pub fn with_config(server_url: &str, app_key: &str, app_secret: &str, config: ClientConfig) -> Result<Client> {
         let gateway = Gateway::new(server_url, "server_url", config)?;
-        if app_key.is_empty() {
-            return Err(Error::invalid_argument("app_key", "must not be empty"));
-        }
-        if app_secret.is_empty() {
-            return Err(Error::invalid_argument("app_secret", "must not be empty"));
-        }
-        Ok(Client { gateway, app_key: app_key.to_owned(), app_secret: Secret::new(app_secret) })
+        Ok(Client { gateway, app: App::new(app_key, app_secret)? })
     }
 
     /// The gateway URL as configured (without a trailing `/`).
@@ -83,7 +71,7 @@ impl Client {
 
     /// The app key.
     pub fn app_key(&self) -> &str {
-        &self.app_key
+        self.app.key()
     }
 
     /// A copy of the settings in force.
@@ -130,7 +118,7 @@ impl Client {
         }
         let mut params = request.params().clone();
         let mut set = |k: &str, v: &str| params.insert(k.to_owned(), v.to_owned());
-        set("app_key", &self.app_key);
+        set("app_key", self.app.key());
         set("timestamp", &timestamp_ms.to_string());
         set("sign_method", sign::SIGN_METHOD);
         set("partner_id", &config.partner_id);
@@ -144,7 +132,7 @@ impl Client {
             params.insert(key.to_owned(), token.to_owned());
         }
         let sign_string = sign::sign_string(protocol, api, &params);
-        let signature = sign::sign(self.app_secret.expose().as_bytes(), &sign_string);
+        let signature = sign::sign(self.app.secret().as_bytes(), &sign_string);
         Ok(SignedRequest {
             url: protocol.url(self.gateway.base_url(), api),
             protocol,
@@ -182,7 +170,7 @@ impl Client {
             };
             transport::send(&active.agent, &out, active.config.max_response_bytes)
         })?;
-        let mut secrets: Vec<&str> = vec![self.app_secret.expose()];
+        let mut secrets: Vec<&str> = vec![self.app.secret()];
         secrets.extend(access_token);
         secrets.extend(
             ["code", "refresh_token", "access_token", "session"]

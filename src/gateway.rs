@@ -1,6 +1,7 @@
 //! What every client shares: a checked base URL and the settings in force with the agent built
 //! from them, swapped whole when a setting changes.
 
+use std::fmt;
 use std::sync::{Arc, RwLock};
 
 use ureq::Agent;
@@ -8,6 +9,7 @@ use ureq::http::Uri;
 
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 use crate::transport;
 
 /// Settings in force plus the agent built from them.
@@ -18,9 +20,47 @@ pub(crate) struct Active {
     pub agent: Agent,
 }
 
-/// A checked base URL and its live settings; safe to share across threads.
+/// An app's credentials: a non-empty key and secret.
+pub(crate) struct App {
+    key: String,
+    secret: Secret,
+}
+
+impl App {
+    /// Checks that neither is empty.
+    pub fn new(app_key: &str, app_secret: &str) -> Result<App> {
+        if app_key.is_empty() {
+            return Err(Error::invalid_argument("app_key", "must not be empty"));
+        }
+        if app_secret.is_empty() {
+            return Err(Error::invalid_argument("app_secret", "must not be empty"));
+        }
+        Ok(App { key: app_key.to_owned(), secret: Secret::new(app_secret) })
+    }
+
+    /// The app key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The app secret.
+    pub fn secret(&self) -> &str {
+        self.secret.expose()
+    }
+
+    /// `Debug` output for the client `name` of `gateway`: URL and app key, the secret redacted.
+    pub fn debug(&self, name: &str, gateway: &Gateway, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
+            .field(gateway.arg, &gateway.base_url)
+            .field("app_key", &self.key)
+            .field("app_secret", &self.secret)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A checked base URL and the live settings; safe to share across threads.
 pub(crate) struct Gateway {
-    arg: String,
+    arg: &'static str,
     base_url: String,
     plain_http_to_remote: bool,
     active: RwLock<Arc<Active>>,
@@ -29,7 +69,7 @@ pub(crate) struct Gateway {
 impl Gateway {
     /// Checks `base_url` (`https://`, or `http://` for any host; a query is refused), naming it
     /// `arg` in errors, and builds the agent for `config`.
-    pub fn new(base_url: &str, arg: &str, config: ClientConfig) -> Result<Gateway> {
+    pub fn new(base_url: &str, arg: &'static str, config: ClientConfig) -> Result<Gateway> {
         let uri: Uri = base_url.parse().map_err(|_| Error::invalid_argument(arg, "is not a valid URL"))?;
         let scheme = uri.scheme_str().unwrap_or("");
         if scheme != "https" && scheme != "http" {
@@ -42,7 +82,7 @@ impl Gateway {
         config.validate()?;
         let agent = transport::agent(&config)?;
         Ok(Gateway {
-            arg: arg.to_owned(),
+            arg,
             base_url: base_url.trim_end_matches('/').to_owned(),
             plain_http_to_remote: scheme == "http" && !is_loopback(host),
             active: RwLock::new(Arc::new(Active { config, agent })),
@@ -73,7 +113,7 @@ impl Gateway {
     pub fn check_scheme(&self, active: &Active) -> Result<()> {
         if self.plain_http_to_remote && !active.config.allow_insecure_http {
             return Err(Error::invalid_argument(
-                &self.arg,
+                self.arg,
                 "plain http:// is refused for hosts other than loopback; use https:// (or opt in to insecure HTTP)",
             ));
         }

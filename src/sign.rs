@@ -43,11 +43,15 @@ pub fn signatures_match(expected: &str, given: &str) -> bool {
 }
 
 fn upper_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    hex(bytes, b"0123456789ABCDEF")
+}
+
+/// `bytes` in hex with the 16 `digits` given (upper- or lower-case).
+pub(crate) fn hex(bytes: &[u8], digits: &[u8; 16]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 0x0f) as usize] as char);
+        out.push(digits[(b >> 4) as usize] as char);
+        out.push(digits[(b & 0x0f) as usize] as char);
     }
     out
 }

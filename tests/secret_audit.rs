@@ -1,5 +1,6 @@
 //! The secret audit. Every flow (token create and refresh, success and failure; calls with
-//! success, platform errors, transport errors and bad bodies; signing; the C ABI) runs with
+//! success, platform errors, transport errors and bad bodies; signing; EnOS; the token manager
+//! and its stores; the C ABI) runs with
 //! distinctive app secrets, codes and tokens. Everything the library produces that nobody asked
 //! to contain them is captured: error messages (Display, Debug, platform fields), `Debug` of every
 //! public type, every log record of the library and its dependencies (at trace level; see
@@ -20,6 +21,7 @@ use std::sync::{Arc, Mutex, Once};
 use std::thread;
 use std::time::Duration;
 
+use iop::enos::EnosClient;
 use iop::ffi::client::{iop_client_execute, iop_client_free, iop_client_new, iop_client_sign};
 use iop::ffi::last_error::*;
 use iop::ffi::request::{iop_request_add_param, iop_request_free, iop_request_new};
@@ -27,6 +29,7 @@ use iop::ffi::response::iop_response_free;
 use iop::ffi::status::IopStatus;
 use iop::ffi::strings::iop_string_free;
 use iop::ffi::token::{iop_token_create, iop_token_free, iop_token_refresh};
+use iop::manager::{FileStore, ManagerConfig, MemoryStore, TokenManager, TokenStore};
 use iop::{Client, ClientConfig, Error, HttpMethod, Request, Response, Token};
 use iop_sandbox::{AppConfig, Config, Flavour, Preset, Sandbox};
 
@@ -42,6 +45,10 @@ const PRESET_REFRESH: &str = "AUDIT-TOKEN-refresh-preset-1a2b3c4d";
 const FIXED_REFRESH: &str = "AUDIT-TOKEN-refresh-fixed-5e6f7a8b";
 const FAKE_ACCESS: &str = "AUDIT-TOKEN-access-fake-0f1e2d3c";
 const SHORT_TOKEN: &str = "AUDIT-TOKEN-s9";
+const ENOS_KEY: &str = "audit-enos-app";
+const ENOS_SECRET: &str = "AUDIT-SECRET-enos-3c9d1f";
+const ENOS_PRESET: &str = "AUDIT-TOKEN-enos-preset-6d5e4f";
+const ENOS_UNKNOWN: &str = "AUDIT-TOKEN-enos-unknown-77aa";
 
 // ------------------------------------------------------------------------------------------------
 // What is captured
@@ -224,6 +231,12 @@ fn sandbox() -> Sandbox {
         ],
         preset_codes: CODES.iter().map(|c| preset(APP_KEY, c)).collect(),
         preset_refresh_tokens: vec![preset(APP_KEY, PRESET_REFRESH), preset(FIXED_APP_KEY, FIXED_REFRESH)],
+        enos_apps: vec![iop_sandbox::EnosAppConfig {
+            app_key: ENOS_KEY.to_owned(),
+            app_secret: ENOS_SECRET.to_owned(),
+            token_ttl_secs: 7200,
+        }],
+        preset_enos_tokens: vec![preset(ENOS_KEY, ENOS_PRESET)],
         ..Config::default()
     };
     Sandbox::start(config).unwrap()
@@ -281,6 +294,68 @@ fn token_flows(a: &mut Audit, sb: &Sandbox) {
     let fixed = Client::new(&sb.base_url(Flavour::Lazada), FIXED_APP_KEY, FIXED_APP_SECRET).unwrap();
     a.error("refresh on a non-refreshable app", &fixed.refresh_token(FIXED_REFRESH).unwrap_err());
     a.debug("Client of a non-refreshable app", &fixed);
+}
+
+fn enos_flows(a: &mut Audit, sb: &Sandbox) {
+    let enos = EnosClient::new(&sb.url(), ENOS_KEY, ENOS_SECRET).unwrap();
+    a.debug("EnosClient", &enos);
+    let refreshed = enos.refresh_token(ENOS_PRESET).unwrap();
+    a.secret(refreshed.access_token.expose());
+    a.debug("EnosToken", &refreshed);
+    a.asked(format!("{} {}", refreshed.access_token.expose(), refreshed.to_json()));
+    let token = enos.get_token().unwrap();
+    a.error("EnOS refresh of an unknown token", &enos.refresh_token(ENOS_UNKNOWN).unwrap_err());
+    let wrong = EnosClient::new(&sb.url(), ENOS_KEY, WRONG_SECRET).unwrap();
+    a.error("EnOS get with a wrong secret", &wrong.get_token().unwrap_err());
+    let headers =
+        enos.sign("/connect-service/v2.1/devices?action=get", b"", token.access_token.expose(), None).unwrap();
+    a.debug("ApimHeaders", &headers);
+    let r = enos.call("GET", "/connect-service/v2.1/devices?action=get", None, token.access_token.expose()).unwrap();
+    a.response("EnOS call", &r);
+    let r = wrong.call("GET", "/connect-service/v2.1/devices?action=get", None, token.access_token.expose()).unwrap();
+    a.response("EnOS call signed with a wrong secret", &r);
+    let r = enos.call("POST", "/connect-service/v2.1/devices?action=x", Some(ENOS_UNKNOWN.as_bytes()), ENOS_UNKNOWN);
+    a.response("EnOS call with an unknown token", &r.unwrap());
+}
+
+fn manager_flows(a: &mut Audit, sb: &Sandbox) {
+    let client = Arc::new(Client::new(&sb.base_url(Flavour::Lazada), APP_KEY, APP_SECRET).unwrap());
+    let always = ManagerConfig { refresh_margin: Duration::from_secs(8 * 86_400), ..ManagerConfig::default() };
+    let dir = std::env::temp_dir().join(format!("iop-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let stores: [(&str, Arc<dyn TokenStore>); 2] =
+        [("memory", Arc::new(MemoryStore::new())), ("file", Arc::new(FileStore::new(dir.join("t.json")).unwrap()))];
+    for (name, store) in stores {
+        let m = TokenManager::new(client.clone(), store.clone(), "audit-seller", always.clone()).unwrap();
+        a.debug("TokenManager", &m);
+        a.error("manager with nothing stored", &m.access_token().unwrap_err());
+        let code = sb.issue_code(APP_KEY).unwrap();
+        a.secret(&code);
+        let grant = m.create_token(&code).unwrap();
+        for value in [grant.access_token.expose(), grant.refresh_token.expose()] {
+            a.secret(value);
+        }
+        a.debug(&format!("TokenRecord ({name} store)"), &grant);
+        let fresh = m.access_token().unwrap(); // refreshes: the margin is longer than the lifetime
+        a.secret(fresh.expose());
+        a.debug("Secret from access_token", &fresh);
+        let record = store.load("audit-seller").unwrap().unwrap();
+        a.secret(record.refresh_token.expose());
+        a.debug("stored TokenRecord", &record);
+        a.asked(record.to_json());
+        // Someone rotates the pair behind the manager's back: the dead grant's reason is printed.
+        client.refresh_token(record.refresh_token.expose()).map(|t| a.secret(t.refresh_token.expose())).unwrap();
+        let _ = m.access_token();
+        let dead = store.load("audit-seller").unwrap().unwrap();
+        a.text("reauthorization reason", dead.reauthorization_reason.clone().unwrap_or_default());
+        a.debug("dead TokenRecord", &dead);
+    }
+    let enos = Arc::new(EnosClient::new(&sb.url(), ENOS_KEY, ENOS_SECRET).unwrap());
+    let m = TokenManager::new_enos(enos, Arc::new(MemoryStore::new()), "enos", always).unwrap();
+    let t = m.access_token().unwrap();
+    a.secret(t.expose());
+    a.debug("EnOS TokenRecord", &m.record().unwrap());
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 fn signing_flows(a: &mut Audit) {
@@ -406,6 +481,7 @@ fn no_secret_appears_where_it_was_not_asked_for() {
     let mut a = Audit::default();
     for value in [APP_SECRET, FIXED_APP_SECRET, WRONG_SECRET, UNKNOWN_CODE, PRESET_REFRESH, FIXED_REFRESH, FAKE_ACCESS]
         .into_iter()
+        .chain([ENOS_SECRET, ENOS_PRESET, ENOS_UNKNOWN])
         .chain(CODES)
         .chain([SHORT_TOKEN])
     {
@@ -413,6 +489,8 @@ fn no_secret_appears_where_it_was_not_asked_for() {
     }
     let sb = sandbox();
     token_flows(&mut a, &sb);
+    enos_flows(&mut a, &sb);
+    manager_flows(&mut a, &sb);
     signing_flows(&mut a);
     transport_flows(&mut a);
     c_abi_flows(&mut a, &sb);

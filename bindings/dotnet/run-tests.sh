@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds libiop and the sandbox, compiles the .NET binding and its tests with Mono's mcs, runs
 # them with NUnit 2.6 (nunit-console) and prints, as its last line, `dotnet: N passed, M failed`.
-# Works from any directory. Installs mono-mcs, mono-runtime, nunit-console, libnunit-cil-dev and
-# libmono-system-runtime-serialization4.0-cil with apt-get when missing.
+# Works from any directory. Installs mono-mcs, mono-runtime, nunit-console, libnunit-cil-dev,
+# libmono-system-runtime-serialization4.0-cil and redis-server (the Redis store tests start one)
+# with apt-get when missing.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +20,7 @@ need=()
 command -v mcs >/dev/null 2>&1 || need+=(mono-mcs)
 command -v mono >/dev/null 2>&1 || need+=(mono-runtime)
 command -v nunit-console >/dev/null 2>&1 || need+=(nunit-console)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -n "$(nunit_dll)" ] || need+=(libnunit-cil-dev)
 # DataContractJsonSerializer (token records); part of netstandard2.0, a separate package in Debian's Mono.
 [ -n "$(find /usr/lib/mono -name System.Runtime.Serialization.dll 2>/dev/null | head -n1)" ] \

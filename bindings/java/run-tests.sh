@@ -2,8 +2,9 @@
 # Runs the Java binding's test suite (JUnit 5 through `mvn verify`, JVM flag -Xcheck:jni) and
 # ends with exactly one line: "java: N passed, M failed".
 #
-# Installs OpenJDK 17 and Maven (Debian packages) when missing, builds the native library and
-# the sandbox with cargo, then runs Maven (plugins and JUnit come from Maven Central into ~/.m2).
+# Installs OpenJDK 17, Maven and redis-server (Debian packages) when missing, builds the native
+# library and the sandbox with cargo, then runs Maven (plugins and JUnit come from Maven Central
+# into ~/.m2). The Redis store's tests start their own redis-server on a free loopback port.
 # Works from any directory. Full Maven log: bindings/java/target/mvn-verify.log.
 set -euo pipefail
 
@@ -35,6 +36,9 @@ if ! command -v javac >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1 || [ 
 fi
 if ! command -v mvn >/dev/null 2>&1; then
     need+=(maven)
+fi
+if ! command -v redis-server >/dev/null 2>&1; then
+    need+=(redis-server)
 fi
 if [ ${#need[@]} -gt 0 ]; then
     install_packages "${need[@]}"

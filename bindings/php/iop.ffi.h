@@ -108,7 +108,7 @@ int64_t iop_response_retry_after_ms(const IopResponse *response);
 IopStatus iop_token_store_memory_new(IopTokenStore **out_store);
 IopStatus iop_token_store_file_new(const char *path, IopTokenStore **out_store);
 IopStatus iop_token_store_callback_new(const IopTokenStoreCallbacks *callbacks, IopTokenStore **out_store);
-IopStatus iop_token_store_redis_new(const char *url, const char *namespace_, const char *app_key, const uint8_t *encryption_key, size_t key_len, uint64_t lease_ms, uint64_t timeout_ms, IopTokenStore **out_store);
+IopStatus iop_token_store_redis_new(const char *url, const char *key_namespace, const char *app_key, const uint8_t *encryption_key, size_t key_len, uint64_t lease_ms, uint64_t timeout_ms, IopTokenStore **out_store);
 void iop_token_store_free(IopTokenStore *store);
 IopStatus iop_token_store_value_set(IopTokenStoreValue *value, const char *text);
 IopStatus iop_token_store_due_json(const IopTokenStore *store, int64_t within_s, char **out_json);

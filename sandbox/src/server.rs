@@ -287,8 +287,7 @@ fn serve_connection(stream: TcpStream, state: &State, shared: &Shared) {
             Next::Malformed => (routes::bad_request(), false),
             Next::HeadTooLarge => (routes::head_too_large(), false),
             Next::Request(rq) => {
-                let incoming =
-                    Incoming::new(&rq.method, &rq.target, rq.content_type, rq.body).with_headers(rq.headers);
+                let incoming = Incoming::new(&rq.method, &rq.target, rq.content_type, rq.body).with_headers(rq.headers);
                 let answer = |rq: &Incoming| {
                     panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, rq)))
                         .unwrap_or_else(|_| routes::internal_error(rq))

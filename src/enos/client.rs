@@ -9,10 +9,9 @@ use super::token::EnosToken;
 use crate::client::now_ms;
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
-use crate::gateway::Gateway;
+use crate::gateway::{App, Gateway};
 use crate::response::Response;
 use crate::retry;
-use crate::secret::Secret;
 use crate::transport::{self, RawOutgoing};
 
 /// Path of the token service's get endpoint.
@@ -23,17 +22,12 @@ pub const TOKEN_REFRESH_PATH: &str = "/apim-token-service/v2.0/token/refresh";
 /// A client for one EnOS API gateway and app; safe to share across threads.
 pub struct EnosClient {
     gateway: Gateway,
-    app_key: String,
-    app_secret: Secret,
+    app: App,
 }
 
 impl fmt::Debug for EnosClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EnosClient")
-            .field("gateway_url", &self.gateway.base_url())
-            .field("app_key", &self.app_key)
-            .field("app_secret", &self.app_secret)
-            .finish_non_exhaustive()
+        self.app.debug("EnosClient", &self.gateway, f)
     }
 }
 
@@ -46,13 +40,7 @@ impl EnosClient {
     /// A client with explicit settings (`partner_id` is not used by EnOS).
     pub fn with_config(gateway_url: &str, app_key: &str, app_secret: &str, config: ClientConfig) -> Result<EnosClient> {
         let gateway = Gateway::new(gateway_url, "gateway_url", config)?;
-        if app_key.is_empty() {
-            return Err(Error::invalid_argument("app_key", "must not be empty"));
-        }
-        if app_secret.is_empty() {
-            return Err(Error::invalid_argument("app_secret", "must not be empty"));
-        }
-        Ok(EnosClient { gateway, app_key: app_key.to_owned(), app_secret: Secret::new(app_secret) })
+        Ok(EnosClient { gateway, app: App::new(app_key, app_secret)? })
     }
 
     /// The gateway URL as configured (without a trailing `/`).
@@ -62,7 +50,7 @@ impl EnosClient {
 
     /// The app key.
     pub fn app_key(&self) -> &str {
-        &self.app_key
+        self.app.key()
     }
 
     /// A copy of the settings in force.
@@ -92,8 +80,8 @@ impl EnosClient {
     /// The token-service body at `timestamp_ms` (for get, or refresh when `access_token` is set).
     pub fn token_request_body(&self, timestamp_ms: i64, access_token: Option<&str>) -> String {
         let mut body = serde_json::json!({
-            "appKey": self.app_key,
-            "encryption": encryption(&self.app_key, timestamp_ms, self.app_secret.expose()),
+            "appKey": self.app.key(),
+            "encryption": encryption(self.app.key(), timestamp_ms, self.app.secret()),
             "timestamp": timestamp_ms,
         });
         if let Some(token) = access_token {
@@ -108,7 +96,7 @@ impl EnosClient {
         let active = self.gateway.active();
         self.gateway.check_scheme(&active)?;
         let url = format!("{}{path}", self.gateway.base_url());
-        let mut secrets = vec![self.app_secret.expose()];
+        let mut secrets = vec![self.app.secret()];
         secrets.extend(access_token);
         let mut attempt = 0;
         loop {
@@ -141,7 +129,7 @@ impl EnosClient {
         timestamp_ms: Option<i64>,
     ) -> Result<ApimHeaders> {
         let timestamp = timestamp_ms.unwrap_or_else(fresh_timestamp_ms);
-        ApimHeaders::sign(path_and_query, body, access_token, self.app_secret.expose(), timestamp)
+        ApimHeaders::sign(path_and_query, body, access_token, self.app.secret(), timestamp)
     }
 
     /// Signs and sends an API call: `method` (`GET`, `POST`, `PUT`, `PATCH`, `DELETE`) to
@@ -173,7 +161,7 @@ impl EnosClient {
             };
             transport::send_raw(&active.agent, &out, active.config.max_response_bytes)
         })?;
-        Response::parse(incoming.status, incoming.body, &[self.app_secret.expose(), access_token])
+        Response::parse(incoming.status, incoming.body, &[self.app.secret(), access_token])
     }
 }
 

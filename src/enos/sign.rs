@@ -98,13 +98,7 @@ impl ApimHeaders {
 }
 
 fn lower_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 0x0f) as usize] as char);
-    }
-    out
+    crate::sign::hex(bytes, b"0123456789abcdef")
 }
 
 #[cfg(test)]

@@ -33,9 +33,23 @@ fn config(refresh_margin_s: i64) -> Result<ManagerConfig> {
     Ok(config)
 }
 
-unsafe fn write_manager(out_manager: *mut *mut IopTokenManager, manager: TokenManager) {
-    let tag = <IopTokenManager as guard::Handle>::TAG;
-    unsafe { *out_manager = guard::into_handle(IopTokenManager { tag, manager }) };
+/// Checks the arguments shared by both constructors and writes the manager `build` makes.
+unsafe fn new_manager(
+    store: *const IopTokenStore,
+    account: *const c_char,
+    refresh_margin_s: i64,
+    out_manager: *mut *mut IopTokenManager,
+    build: impl FnOnce(&IopTokenStore, &str, ManagerConfig) -> Result<TokenManager>,
+) -> IopStatus {
+    guard::status(|| {
+        out_arg(out_manager, "out_manager")?;
+        let s = unsafe { handle(store, "store") }?;
+        let account = unsafe { arg_str(account, "account") }?;
+        let manager = build(s, account, config(refresh_margin_s)?)?;
+        let tag = <IopTokenManager as guard::Handle>::TAG;
+        unsafe { *out_manager = guard::into_handle(IopTokenManager { tag, manager }) };
+        Ok(())
+    })
 }
 
 /// A manager for the seller `account` (any stable key, e.g. the seller id) of the IOP app of
@@ -54,15 +68,11 @@ pub unsafe extern "C" fn iop_token_manager_new(
     refresh_margin_s: i64,
     out_manager: *mut *mut IopTokenManager,
 ) -> IopStatus {
-    guard::status(|| {
-        out_arg(out_manager, "out_manager")?;
-        let c = unsafe { handle(client, "client") }?;
-        let s = unsafe { handle(store, "store") }?;
-        let account = unsafe { arg_str(account, "account") }?;
-        let manager = TokenManager::new(c.client.clone(), s.store.clone(), account, config(refresh_margin_s)?)?;
-        unsafe { write_manager(out_manager, manager) };
-        Ok(())
-    })
+    unsafe {
+        new_manager(store, account, refresh_margin_s, out_manager, |s, account, config| {
+            TokenManager::new(handle(client, "client")?.client.clone(), s.store.clone(), account, config)
+        })
+    }
 }
 
 /// A manager for the EnOS app of `client`, its token kept under `account` in `store`; it gets
@@ -78,15 +88,11 @@ pub unsafe extern "C" fn iop_token_manager_new_enos(
     refresh_margin_s: i64,
     out_manager: *mut *mut IopTokenManager,
 ) -> IopStatus {
-    guard::status(|| {
-        out_arg(out_manager, "out_manager")?;
-        let c = unsafe { handle(client, "client") }?;
-        let s = unsafe { handle(store, "store") }?;
-        let account = unsafe { arg_str(account, "account") }?;
-        let manager = TokenManager::new_enos(c.client.clone(), s.store.clone(), account, config(refresh_margin_s)?)?;
-        unsafe { write_manager(out_manager, manager) };
-        Ok(())
-    })
+    unsafe {
+        new_manager(store, account, refresh_margin_s, out_manager, |s, account, config| {
+            TokenManager::new_enos(handle(client, "client")?.client.clone(), s.store.clone(), account, config)
+        })
+    }
 }
 
 /// Frees a manager. NULL does nothing. No other thread may be using it.

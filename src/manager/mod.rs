@@ -27,9 +27,9 @@ use std::time::Duration;
 pub use file_store::FileStore;
 pub use record::TokenRecord;
 #[cfg(feature = "redis-store")]
-pub use redis_store::{DEFAULT_LEASE, DEFAULT_NAMESPACE, DEFAULT_REDIS_TIMEOUT, RedisStore, RedisStoreConfig};
-#[cfg(feature = "redis-store")]
 pub(crate) use redis_store::check_part as check_redis_key_part;
+#[cfg(feature = "redis-store")]
+pub use redis_store::{DEFAULT_LEASE, DEFAULT_NAMESPACE, DEFAULT_REDIS_TIMEOUT, RedisStore, RedisStoreConfig};
 pub(crate) use store::lock_timeout;
 pub use store::{MemoryStore, StoreLock, TokenStore};
 

@@ -186,11 +186,12 @@ final class Native
     /**
      * Checks a string argument before it crosses into C: a PHP string (ints are accepted and
      * written in decimal where $allowInt), without NUL bytes (C would cut it there), non-empty
-     * unless $allowEmpty. The message names the argument, never its value.
+     * unless $allowEmpty. The message names the argument, never its value, and the value is
+     * left out of stack traces (it may be a secret, a code or a Redis URL with a password).
      *
      * @throws InvalidArgumentException
      */
-    public static function text(mixed $value, string $name, bool $allowEmpty = false, bool $allowInt = false): string
+    public static function text(#[\SensitiveParameter] mixed $value, string $name, bool $allowEmpty = false, bool $allowInt = false): string
     {
         if ($allowInt && \is_int($value)) {
             $value = (string) $value;

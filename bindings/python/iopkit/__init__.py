@@ -16,7 +16,8 @@ plus typed token helpers (``client.create_token(code)`` / ``client.refresh_token
 :class:`Token`), the authorization page's URL and ``state`` (:func:`authorize_url`,
 :func:`new_state`, :func:`verify_state`), an EnOS API-management client (:class:`EnosClient`),
 always-valid access tokens (:class:`TokenManager` with a :class:`MemoryTokenStore`,
-:class:`FileTokenStore` or your own :class:`CallbackTokenStore`) and one exception class per failure kind (:class:`IopError` and subclasses).
+:class:`FileTokenStore`, :class:`RedisTokenStore` or your own :class:`CallbackTokenStore`)
+and one exception class per failure kind (:class:`IopError` and subclasses).
 Importing writes nothing to disk.
 """
 
@@ -47,7 +48,14 @@ from .errors import (
     status_name,
 )
 from .manager import DEFAULT_REFRESH_MARGIN, TokenManager, TokenRecord
-from .store import CallbackTokenStore, FileTokenStore, MemoryTokenStore, ReauthorizationDue, TokenStore
+from .store import (
+    CallbackTokenStore,
+    FileTokenStore,
+    MemoryTokenStore,
+    ReauthorizationDue,
+    RedisTokenStore,
+    TokenStore,
+)
 from .token import CountryUserInfo, Token, parse_token
 
 __version__ = "0.1.0"
@@ -68,6 +76,7 @@ __all__ = [
     "TokenStore",
     "MemoryTokenStore",
     "FileTokenStore",
+    "RedisTokenStore",
     "CallbackTokenStore",
     "ReauthorizationDue",
     "EnosClient",

@@ -19,7 +19,7 @@ import ctypes.util
 import os
 from ctypes import CFUNCTYPE, POINTER, c_bool, c_char_p, c_int32, c_int64, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 #: The ``major.minor`` of the C ABI this binding was written for (``IOP_VERSION_MAJOR/MINOR``).
 EXPECTED_ABI = (0, 1)
@@ -149,9 +149,13 @@ _PROTOTYPES = {
     "iop_status_name": (c_char_p, [c_int32]),
 }
 
-# Exported by libiop 0.1.0 but not (yet) declared in include/iop.h: used when present.
-_OPTIONAL_PROTOTYPES = {
+# Used when present: exported by libiop 0.1.0 but not (yet) declared in include/iop.h, or
+# compiled only with a cargo feature (``redis-store``, on by default).
+_OPTIONAL_PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "iop_token_raw_json": (c_char_p, [c_void_p]),
+    "iop_token_store_redis_new": (
+        c_int32, [c_char_p, c_char_p, c_char_p, c_char_p, c_size_t, c_uint64, c_uint64, _c_void_p_p]
+    ),
 }
 
 
@@ -224,6 +228,8 @@ _declare(lib, library_path)
 #: Version string of the loaded libiop, e.g. ``"0.1.0"``.
 library_version = _check_version(lib, library_path)
 has_raw_json = getattr(lib, "iop_token_raw_json", None) is not None
+#: Whether the loaded libiop has the Redis token store (the ``redis-store`` cargo feature).
+has_redis_store = getattr(lib, "iop_token_store_redis_new", None) is not None
 
 
 def take_owned_string(ptr: Optional[int]) -> Optional[str]:

@@ -2,6 +2,7 @@
 
 - :class:`MemoryTokenStore`: this process's memory.
 - :class:`FileTokenStore`: a JSON file (mode 0600), shared safely by the processes of one host.
+- :class:`RedisTokenStore`: Redis, shared safely by the hosts of a fleet.
 - :class:`CallbackTokenStore`: subclass it to keep tokens in your own database.
 
 The records hold tokens, never the app secret. Locking, versioning and record formats are
@@ -24,7 +25,7 @@ from typing import Any, Callable, List, Optional, TypeVar, Union
 
 from . import _lib
 from ._handle import NativeHandle
-from ._util import encode
+from ._util import encode, encode_optional
 from .errors import check, last_error
 from .token import _utc
 
@@ -46,8 +47,8 @@ class ReauthorizationDue:
     reauthorize_by: datetime
 
 
-def _whole_seconds(value: Any, name: str) -> int:
-    """A non-negative duration (``timedelta`` or seconds) as whole seconds, rounded up."""
+def _seconds(value: Any, name: str) -> float:
+    """A non-negative duration (``timedelta`` or seconds) in seconds."""
     if isinstance(value, timedelta):
         seconds = value.total_seconds()
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -58,7 +59,27 @@ def _whole_seconds(value: Any, name: str) -> int:
         raise ValueError(f"{name} must be a finite, non-negative duration")
     if seconds >= 2**62:
         raise ValueError(f"{name} is too large")
-    return math.ceil(seconds)
+    return seconds
+
+
+def _whole_seconds(value: Any, name: str) -> int:
+    """A non-negative duration (``timedelta`` or seconds) as whole seconds, rounded up."""
+    return math.ceil(_seconds(value, name))
+
+
+def _millis_or_default(value: Any, name: str) -> int:
+    """``None`` as 0 (libiop's default), else a positive duration (``timedelta`` or seconds)
+    as whole milliseconds, rounded up."""
+    if value is None:
+        return 0
+    seconds = _seconds(value, name)
+    if seconds == 0:
+        raise ValueError(f"{name} must be positive (None for the default)")
+    micros = round(seconds * 1_000_000)  # whole microseconds first: 1.1 s is 1100 ms, not 1101
+    millis = max(1, -(-micros // 1000))
+    if millis >= 2**63:
+        raise ValueError(f"{name} is too large")
+    return millis
 
 
 class TokenStore:
@@ -153,6 +174,86 @@ class FileTokenStore(TokenStore):
     def __repr__(self) -> str:
         state = " closed" if self.closed else ""
         return f"<FileTokenStore {self._path!r}{state}>"
+
+
+class RedisTokenStore(TokenStore):
+    """Tokens in Redis, shared by the hosts of a fleet (``iop_token_store_redis_new``): one
+    host refreshes an account per expiry window (a lease lock per account, compare-and-swap
+    writes) and every host then reads the new pair.
+
+    ``url``: ``redis://[user][:password@]host[:port][/db]``, ``rediss://…`` (TLS, certificates
+    always verified) or ``redis+unix:///path``; the password never appears in messages or in
+    ``repr()``. ``app_key``: the app whose sellers' tokens these are; keys are
+    ``<namespace>:<app_key>:<account>:record`` and ``…:lock``. ``namespace``: ``None`` for
+    ``"iopkit"``. ``encryption_key``: 32 bytes to encrypt records at rest (AES-256-GCM), ``None``
+    to store them as JSON. ``lease``: how long a refresh lock lasts unless released, so a host
+    that dies holding it delays the account this long (``None``: 30 s); a refresh must finish
+    within it. ``timeout``: the connect timeout and the timeout of each command (``None``: 5 s).
+    Both are a ``timedelta`` or seconds, rounded up to whole milliseconds.
+
+    Does not connect: while Redis is unreachable, calls raise :class:`~iopkit.ConnectError`,
+    :class:`~iopkit.NetworkError` or :class:`~iopkit.IopTimeoutError`, and work again once it
+    is back."""
+
+    _kind = "RedisTokenStore"
+
+    def __init__(
+        self,
+        url: str,
+        app_key: str,
+        *,
+        namespace: Optional[str] = None,
+        encryption_key: Union[bytes, bytearray, memoryview, None] = None,
+        lease: Union[timedelta, float, None] = None,
+        timeout: Union[timedelta, float, None] = None,
+    ) -> None:
+        url_b = encode(url, "url")
+        app_key_b = encode(app_key, "app_key")
+        namespace_b = encode_optional(namespace, "namespace")
+        if encryption_key is None:
+            key: Optional[bytes] = None
+        elif isinstance(encryption_key, (bytes, bytearray, memoryview)):
+            key = bytes(encryption_key)
+        else:
+            raise TypeError(f"encryption_key must be bytes or None, not {type(encryption_key).__name__}")
+        lease_ms = _millis_or_default(lease, "lease")
+        timeout_ms = _millis_or_default(timeout, "timeout")
+        if not _lib.has_redis_store:
+            raise NotImplementedError(
+                f"{_lib.library_path} was built without the Redis token store (cargo feature redis-store)"
+            )
+        out = ctypes.c_void_p()
+        check(
+            _clib.iop_token_store_redis_new(
+                url_b, namespace_b, app_key_b, key, 0 if key is None else len(key), lease_ms, timeout_ms,
+                ctypes.byref(out),
+            )
+        )
+        self._adopt(out.value)
+        self._app_key = app_key
+        self._namespace = namespace
+        self._encrypted = key is not None
+
+    @property
+    def app_key(self) -> str:
+        return self._app_key
+
+    @property
+    def namespace(self) -> Optional[str]:
+        """The namespace given (``None``: libiop's default, ``"iopkit"``)."""
+        return self._namespace
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether records are encrypted at rest."""
+        return self._encrypted
+
+    def __repr__(self) -> str:
+        # Never the URL: it may hold the password.
+        namespace = "" if self._namespace is None else f" namespace={self._namespace!r}"
+        encrypted = " encrypted" if self._encrypted else ""
+        state = " closed" if self.closed else ""
+        return f"<RedisTokenStore app_key={self._app_key!r}{namespace}{encrypted}{state}>"
 
 
 class CallbackTokenStore(TokenStore, abc.ABC):
@@ -312,4 +413,6 @@ def _accounts(store: CallbackTokenStore, value: Optional[int]) -> int:
     return _OK
 
 
-__all__ = ["TokenStore", "MemoryTokenStore", "FileTokenStore", "CallbackTokenStore", "ReauthorizationDue"]
+__all__ = [
+    "TokenStore", "MemoryTokenStore", "FileTokenStore", "RedisTokenStore", "CallbackTokenStore", "ReauthorizationDue",
+]

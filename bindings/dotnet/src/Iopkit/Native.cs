@@ -290,6 +290,11 @@ namespace Iopkit
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int iop_token_store_file_new(byte[] path, out TokenStoreHandle store);
 
+        /// <summary><paramref name="encryptionKey"/>: pinned bytes or <see cref="IntPtr.Zero"/>; copied.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_token_store_redis_new(byte[] url, byte[] keyNamespace, byte[] appKey, IntPtr encryptionKey, UIntPtr keyLen,
+            ulong leaseMs, ulong timeoutMs, out TokenStoreHandle store);
+
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int iop_token_store_callback_new(ref TokenStoreCallbacks callbacks, out TokenStoreHandle store);
 

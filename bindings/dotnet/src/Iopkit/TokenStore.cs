@@ -6,8 +6,8 @@ namespace Iopkit
 {
     /// <summary>
     /// Where <see cref="TokenManager"/>s keep tokens, one record per account:
-    /// <see cref="MemoryTokenStore"/>, <see cref="FileTokenStore"/>, or
-    /// <see cref="CallbackTokenStore"/> over your own database. Thread-safe; one store may serve
+    /// <see cref="MemoryTokenStore"/>, <see cref="FileTokenStore"/>, <see cref="RedisTokenStore"/>,
+    /// or <see cref="CallbackTokenStore"/> over your own database. Thread-safe; one store may serve
     /// any number of managers and accounts. Dispose it when done: managers created with it keep
     /// using it (the native store lives until the last of them is disposed), so disposing the
     /// store first is fine.

@@ -21,7 +21,7 @@ pub extern "system" fn Java_io_iopkit_internal_Native_version<'l>(
 /// The version of the interface between this library and the Java classes of `io.iopkit`
 /// (the native methods' names and signatures, the constructors and factory they call). The Java
 /// side refuses a library whose number differs from its own `NativeLoader.INTERFACE_VERSION`.
-const INTERFACE_VERSION: jint = 3;
+const INTERFACE_VERSION: jint = 4;
 
 /// `int interfaceVersion()`: see [`INTERFACE_VERSION`].
 #[unsafe(no_mangle)]

@@ -1,14 +1,16 @@
-//! Entry points of the token stores: memory, file and callback stores, their record operations
-//! (so that `MemoryTokenStore` and `FileTokenStore` implement `io.iopkit.TokenStore` too), and
-//! the re-authorization due list.
+//! Entry points of the token stores: memory, file, Redis and callback stores, their record
+//! operations (so that `MemoryTokenStore`, `FileTokenStore` and `RedisTokenStore` implement
+//! `io.iopkit.TokenStore` too), and the re-authorization due list.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use iop::manager::{FileStore, MemoryStore, StoreLock, TokenRecord, TokenStore, reauthorization_due};
+use iop::manager::{
+    FileStore, MemoryStore, RedisStore, RedisStoreConfig, StoreLock, TokenRecord, TokenStore, reauthorization_due,
+};
 use iop::{Error, ErrorKind};
-use jni::objects::{JClass, JObject, JObjectArray, JString};
+use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
 use jni::refs::Reference as _;
 use jni::sys::{jboolean, jlong};
 use jni::{Env, EnvUnowned, JValue, jni_sig, jni_str};
@@ -75,6 +77,49 @@ pub extern "system" fn Java_io_iopkit_internal_Native_storeFileNew<'l>(
             return Err(Error::invalid_argument("path", "must not be empty").into());
         }
         Ok(StoreHandle::into_handle(Arc::new(FileStore::new(path)?)))
+    })
+}
+
+/// `long storeRedisNew(String url, String namespace, String appKey, byte[] encryptionKey, long
+/// leaseMs, long timeoutMs)`: a store in Redis (`iop_token_store_redis_new`): `namespace` `null`
+/// for `"iopkit"`, `encryptionKey` `null` or 32 bytes, `leaseMs` and `timeoutMs` 0 for the
+/// defaults (30 s, 5 s). Checks the settings without connecting. Errors never quote the URL.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_storeRedisNew<'l>(
+    mut env: EnvUnowned<'l>,
+    _class: JClass<'l>,
+    url: JString<'l>,
+    namespace: JString<'l>,
+    app_key: JString<'l>,
+    encryption_key: JByteArray<'l>,
+    lease_ms: jlong,
+    timeout_ms: jlong,
+) -> jlong {
+    run(&mut env, |env| {
+        let mut config = RedisStoreConfig::new(&arg_string(env, &url, "url")?, &arg_string(env, &app_key, "app_key")?);
+        if let Some(namespace) = opt_string(env, &namespace)? {
+            config.namespace = namespace;
+        }
+        if let Some(mut key) = opt_bytes(env, &encryption_key)? {
+            let len = key.len();
+            let sized: Option<[u8; 32]> = key.as_slice().try_into().ok();
+            key.fill(0);
+            config.encryption_key = Some(sized.ok_or_else(|| {
+                Error::invalid_argument("encryption_key", &format!("must be 32 bytes (an AES-256 key), not {len}"))
+            })?);
+        }
+        let ms = |value: jlong, name: &str| {
+            u64::try_from(value).map_err(|_| Error::invalid_argument(name, "must not be negative"))
+        };
+        let (lease_ms, timeout_ms) = (ms(lease_ms, "lease")?, ms(timeout_ms, "timeout")?);
+        if lease_ms > 0 {
+            config.lease = Duration::from_millis(lease_ms);
+        }
+        if timeout_ms > 0 {
+            config.connect_timeout = Duration::from_millis(timeout_ms);
+            config.io_timeout = Duration::from_millis(timeout_ms);
+        }
+        Ok(StoreHandle::into_handle(Arc::new(RedisStore::new(config)?)))
     })
 }
 

@@ -12,8 +12,9 @@ use Iopkit\Native;
 
 /**
  * Where token managers keep each account's tokens: MemoryTokenStore (this process),
- * FileTokenStore (the processes of one host) or CallbackTokenStore (the application's own
- * storage, e.g. a database). One store serves many accounts; share it between managers.
+ * FileTokenStore (the processes of one host), RedisTokenStore (the hosts of a fleet) or
+ * CallbackTokenStore (the application's own storage, e.g. a database). One store serves many
+ * accounts; share it between managers.
  *
  * The native store is freed by the destructor, exactly once. A TokenManager keeps its store
  * object alive, so dropping your own reference to a store early is fine.

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * A token store implemented by the native library ({@link MemoryTokenStore},
- * {@link FileTokenStore}): its {@link TokenStore} methods call the native store, and managers
+ * {@link FileTokenStore}, {@link RedisTokenStore}): its {@link TokenStore} methods call the native store, and managers
  * use it directly. Package-private base class.
  *
  * <p>Closing it (or the {@link Cleaner}, once it is unreachable) frees the handle and releases

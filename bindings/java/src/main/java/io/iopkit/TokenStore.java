@@ -7,8 +7,8 @@ import java.util.List;
  * Where a {@link TokenManager} keeps tokens: one record per account (a JSON text with a numeric
  * {@code version}), written by compare-and-swap, and a refresh lock per account.
  *
- * <p>Built in: {@link MemoryTokenStore} (one process) and {@link FileTokenStore} (the processes
- * of one host). Implement this interface to keep tokens elsewhere, such as the application's
+ * <p>Built in: {@link MemoryTokenStore} (one process), {@link FileTokenStore} (the processes
+ * of one host) and {@link RedisTokenStore} (the hosts of a fleet). Implement this interface to keep tokens elsewhere, such as the application's
  * database:
  *
  * <pre>{@code

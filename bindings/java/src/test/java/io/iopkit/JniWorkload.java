@@ -143,13 +143,32 @@ public final class JniWorkload {
         }
     }
 
-    /** Token stores (memory, file, an application's, one that throws) and managers, on several threads. */
+    /**
+     * Token stores (memory, file, Redis, an application's, one that throws) and managers, on
+     * several threads.
+     */
     private static void managerWorkload(Sandbox sandbox, IopClient client) throws Exception {
         Path dir = Files.createTempDirectory("iopkit-workload");
         TokenManagerTest.CountingStore app = new TokenManagerTest.CountingStore();
         try (MemoryTokenStore memory = new MemoryTokenStore();
-                FileTokenStore file = new FileTokenStore(dir.resolve("tokens.json"))) {
-            for (TokenStore store : List.<TokenStore>of(memory, file, app)) {
+                FileTokenStore file = new FileTokenStore(dir.resolve("tokens.json"));
+                RedisServer redisServer = RedisServer.start();
+                RedisTokenStore redis = RedisTokenStore.builder(redisServer.url(), Sandbox.APP_KEY)
+                        .encryptionKey(new byte[RedisTokenStore.KEY_LENGTH]).timeout(Duration.ofSeconds(2)).build()) {
+            try {
+                new RedisTokenStore(redisServer.url(), Sandbox.APP_KEY, null, new byte[5], null, null);
+                throw new AssertionError("a 5-byte key accepted");
+            } catch (IllegalArgumentException expected) {
+                // From the native constructor.
+            }
+            try (RedisTokenStore closed = new RedisTokenStore("redis://127.0.0.1:" + RedisServer.freePort(),
+                    Sandbox.APP_KEY)) {
+                closed.load("seller");
+                throw new AssertionError("a closed port answered");
+            } catch (IopConnectException expected) {
+                // Built in native code.
+            }
+            for (TokenStore store : List.<TokenStore>of(memory, file, redis, app)) {
                 try (TokenManager m = new TokenManager(client, store, "seller", Duration.ofDays(8))) {
                     if (m.record() != null) {
                         throw new AssertionError("record before any grant");

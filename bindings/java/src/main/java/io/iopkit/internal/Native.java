@@ -113,6 +113,14 @@ public final class Native {
     public static native long storeFileNew(String path) throws IopException;
 
     /**
+     * A store in Redis; {@code namespace} {@code null} for {@code "iopkit"}, {@code encryptionKey}
+     * {@code null} or 32 bytes, {@code leaseMs} and {@code timeoutMs} 0 for the defaults (30 s,
+     * 5 s). Does not connect.
+     */
+    public static native long storeRedisNew(String url, String namespace, String appKey, byte[] encryptionKey,
+            long leaseMs, long timeoutMs) throws IopException;
+
+    /**
      * A store calling the methods of {@code store} (an application's {@code TokenStore}), kept
      * alive by a global reference until the handle and every manager using it are freed.
      */

@@ -24,7 +24,7 @@ import java.util.Properties;
  */
 public final class NativeLoader {
     /** The interface version this binding's classes expect from the library. */
-    public static final int INTERFACE_VERSION = 3;
+    public static final int INTERFACE_VERSION = 4;
 
     /** The library's base name. */
     public static final String LIBRARY = "iop_jni";
