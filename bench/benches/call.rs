@@ -70,7 +70,7 @@ fn config() -> Criterion {
     Criterion::default()
         .sample_size(if quick { 10 } else { 30 })
         .warm_up_time(Duration::from_millis(if quick { 300 } else { 1000 }))
-        .measurement_time(Duration::from_millis(if quick { 1000 } else { 4000 }))
+        .measurement_time(Duration::from_millis(if quick { 1000 } else { 5000 }))
         .without_plots()
 }
 

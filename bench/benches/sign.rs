@@ -37,7 +37,7 @@ fn config() -> Criterion {
     Criterion::default()
         .sample_size(if quick { 20 } else { 50 })
         .warm_up_time(Duration::from_millis(if quick { 300 } else { 1000 }))
-        .measurement_time(Duration::from_millis(if quick { 1000 } else { 3000 }))
+        .measurement_time(Duration::from_millis(if quick { 1000 } else { 4000 }))
         .without_plots()
 }
 

@@ -22,9 +22,10 @@ pub const FLAT_MEMORY_KIB: f64 = 64.0;
 /// Thread counts of the shared-client rows.
 pub const THREADS: [u32; 3] = [1, 2, 4];
 
-/// A binding's row: label and sample file (under `raw/`).
+/// A binding's row: label and sample file (under `raw/`); for JMH, the prefix of its result
+/// files (`java-jmh.<round>.json`, pooled).
 const BINDINGS: [(&str, &str); 4] = [
-    ("Java `IopClient.execute` (JNI; JMH)", "java-jmh.json"),
+    ("Java `IopClient.execute` (JNI; JMH)", "java-jmh"),
     ("PHP `IopClient::execute` (FFI)", "php.txt"),
     (".NET `IopClient.Execute` (P/Invoke; Mono)", "dotnet.txt"),
     ("Python `IopClient.execute` (ctypes)", "python.txt"),
@@ -106,6 +107,33 @@ impl Builder<'_> {
         self.dir.join("raw").join(file)
     }
 
+    /// The scores, in µs, of every JMH result file `raw/<prefix>.*.json`.
+    fn jmh_us(&self, prefix: &str) -> Result<Vec<f64>, String> {
+        let dir = self.dir.join("raw");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                name.starts_with(&format!("{prefix}.")) && name.ends_with(".json")
+            })
+            .collect();
+        if files.is_empty() {
+            return Err(format!("{}: no {prefix}.*.json", dir.display()));
+        }
+        files.sort();
+        let mut all = Vec::new();
+        for file in files {
+            let (scores, unit) = sources::jmh_scores(&file)?;
+            match unit.as_str() {
+                "us/op" => all.extend(scores),
+                "ns/op" => all.extend(scores.iter().map(|ns| ns / 1000.0)),
+                other => return Err(format!("{}: unexpected JMH unit {other}", file.display())),
+            }
+        }
+        Ok(all)
+    }
+
     fn time_row(&mut self, what: &str, s: Summary, compared: String, target: String) {
         self.rows.push(Row { what: what.to_owned(), median: us(s.median), spread: spread_us(s), compared, target });
     }
@@ -169,15 +197,8 @@ impl Builder<'_> {
             self.time_row(what, c, compared, target);
         }
         for (what, file) in BINDINGS {
-            let samples = if file.ends_with(".json") {
-                sources::jmh_scores(&self.raw(file)).and_then(|(scores, unit)| match unit.as_str() {
-                    "us/op" => Ok(scores),
-                    "ns/op" => Ok(scores.iter().map(|ns| ns / 1000.0).collect()),
-                    other => Err(format!("unexpected JMH unit {other}")),
-                })
-            } else {
-                sources::line_samples(&self.raw(file))
-            };
+            let samples =
+                if file.ends_with(".txt") { sources::line_samples(&self.raw(file)) } else { self.jmh_us(file) };
             if let Some(s) = self.us(what, samples) {
                 let (compared, target) = match c_abi {
                     Some(c) => {
@@ -392,6 +413,13 @@ mod tests {
         fs::write(raw.join("c_floor.txt"), "20\n19\n21\n").unwrap();
         fs::write(raw.join("c_abi.txt"), "24\n24\n24\n").unwrap();
         fs::write(raw.join("python.txt"), "40\n40\n40\n").unwrap();
+        let jmh = |round: u32, score: f64| {
+            let json = format!(r#"[{{"primaryMetric":{{"scoreUnit":"us/op","rawData":[[{score},{score}]]}}}}]"#);
+            fs::write(raw.join(format!("java-jmh.{round}.json")), json).unwrap();
+        };
+        jmh(1, 26.0);
+        jmh(2, 30.0);
+        jmh(3, 30.0);
         fs::write(raw.join("memory.txt"), "peak_kb=8000\nrss_kb_10000=7700\nrss_kb_50000=7950\nrss_kb_100000=7950\n")
             .unwrap();
         let report = build(&dir);
@@ -404,6 +432,13 @@ mod tests {
         assert_eq!(report.missed.len(), 2, "{:?}", report.missed); // signing 3 µs, Python +16 µs
         assert!(report.missed[0].starts_with("signing: 1.00 µs over"));
         assert!(report.missed[1].starts_with("Python: +16.0 µs over the C ABI"));
+        assert!(
+            report.markdown.contains(
+                "| Java `IopClient.execute` (JNI; JMH) | 30.0 µs | 27.0–30.0 µs | +6.00 µs over C ABI | ≤ +10 µs: met |"
+            ),
+            "{}",
+            report.markdown
+        );
         assert!(report.missing.iter().any(|m| m.starts_with("Rust API")));
         assert!(report.missing.iter().any(|m| m.starts_with("libiop.so")));
         assert!(report.markdown.contains("7700 / 7950 / 7950 KiB | flat (≤ 64 KiB over the last 50k calls): met"));
