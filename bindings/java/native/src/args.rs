@@ -86,6 +86,18 @@ pub(crate) fn millis(ms: jlong) -> Option<Duration> {
     u64::try_from(ms).ok().filter(|ms| *ms > 0).map(Duration::from_millis)
 }
 
+/// Default settings with the given timeouts (≤ 0 keeps a default).
+pub(crate) fn timeouts_config(connect_timeout_ms: jlong, read_timeout_ms: jlong) -> iop::ClientConfig {
+    let mut config = iop::ClientConfig::default();
+    if let Some(t) = millis(connect_timeout_ms) {
+        config.connect_timeout = t;
+    }
+    if let Some(t) = millis(read_timeout_ms) {
+        config.read_timeout = t;
+    }
+    config
+}
+
 /// A duration as milliseconds for Java, -1 for none.
 pub(crate) fn millis_or_none(value: Option<Duration>) -> jlong {
     value.map_or(-1, |d| jlong::try_from(d.as_millis()).unwrap_or(jlong::MAX))

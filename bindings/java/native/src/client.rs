@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use crate::args::*;
 use crate::failure::*;
-use iop::{Client, ClientConfig, HttpMethod, Protocol, Request, Response};
+use crate::handle::{borrow, free, into_handle};
+use iop::{Client, HttpMethod, Protocol, Request, Response};
 use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
 use jni::refs::Reference as _;
 use jni::sys::{jboolean, jint, jlong};
@@ -16,9 +17,7 @@ use jni::{Env, EnvUnowned, JValue, jni_sig, jni_str};
 /// `handle` is 0 or a live pointer from `clientNew`, not freed while the call runs (the Java
 /// side holds a read lock across every call and frees only under the write lock).
 pub(crate) unsafe fn client<'a>(handle: jlong) -> Outcome<&'a Arc<Client>> {
-    let ptr = handle as usize as *const Arc<Client>;
-    // SAFETY: caller's promise.
-    unsafe { ptr.as_ref() }.ok_or_else(|| iop::Error::invalid_argument("client", "is closed").into())
+    unsafe { borrow(handle, "client") }
 }
 
 /// `long clientNew(String serverUrl, String appKey, String appSecret, long connectTimeoutMs,
@@ -37,15 +36,9 @@ pub extern "system" fn Java_io_iopkit_internal_Native_clientNew<'l>(
         let server_url = arg_string(env, &server_url, "server_url")?;
         let app_key = arg_string(env, &app_key, "app_key")?;
         let app_secret = arg_string(env, &app_secret, "app_secret")?;
-        let mut config = ClientConfig::default();
-        if let Some(t) = millis(connect_timeout_ms) {
-            config.connect_timeout = t;
-        }
-        if let Some(t) = millis(read_timeout_ms) {
-            config.read_timeout = t;
-        }
+        let config = timeouts_config(connect_timeout_ms, read_timeout_ms);
         let client = Client::with_config(&server_url, &app_key, &app_secret, config)?;
-        Ok(Box::into_raw(Box::new(Arc::new(client))) as usize as jlong)
+        Ok(into_handle(Arc::new(client)))
     })
 }
 
@@ -57,12 +50,9 @@ pub extern "system" fn Java_io_iopkit_internal_Native_clientFree<'l>(
     handle: jlong,
 ) {
     run(&mut env, |_env| {
-        let ptr = handle as usize as *mut Arc<Client>;
-        if !ptr.is_null() {
-            // SAFETY: created by `clientNew`; the Java side frees each handle once, after
-            // every call using it has returned.
-            drop(unsafe { Box::from_raw(ptr) });
-        }
+        // SAFETY: created by `clientNew`; the Java side frees each handle once, after
+        // every call using it has returned.
+        unsafe { free::<Arc<Client>>(handle) };
         Ok(())
     })
 }

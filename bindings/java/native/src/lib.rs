@@ -23,6 +23,7 @@ mod authorize;
 mod client;
 mod enos;
 mod failure;
+mod handle;
 mod info;
 mod java_store;
 mod manager;

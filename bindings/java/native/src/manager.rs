@@ -14,6 +14,7 @@ use crate::args::*;
 use crate::client::client;
 use crate::enos::enos_client;
 use crate::failure::*;
+use crate::handle::{borrow, free, into_handle};
 use crate::java_store::CallbackScope;
 use crate::store::{record_object, store_handle};
 
@@ -23,9 +24,7 @@ use crate::store::{record_object, store_handle};
 /// `handle` is 0 or a live pointer from `managerNew`/`managerNewEnos`, not freed while the call
 /// runs (the Java side holds a read lock across every call and frees only under the write lock).
 unsafe fn manager<'a>(handle: jlong) -> Outcome<&'a TokenManager> {
-    let ptr = handle as usize as *const TokenManager;
-    // SAFETY: caller's promise.
-    unsafe { ptr.as_ref() }.ok_or_else(|| iop::Error::invalid_argument("manager", "is closed").into())
+    unsafe { borrow(handle, "manager") }
 }
 
 /// The settings for a refresh margin in milliseconds (-1: the default, 30 minutes).
@@ -37,10 +36,6 @@ fn config(refresh_margin_ms: jlong) -> Outcome<ManagerConfig> {
         _ => return Err(Error::invalid_argument("refresh_margin", "must not be negative").into()),
     }
     Ok(config)
-}
-
-fn into_handle(manager: TokenManager) -> jlong {
-    Box::into_raw(Box::new(manager)) as usize as jlong
 }
 
 /// `long managerNew(long client, long store, String account, long refreshMarginMs)`: a manager
@@ -92,12 +87,9 @@ pub extern "system" fn Java_io_iopkit_internal_Native_managerFree<'l>(
     handle: jlong,
 ) {
     run(&mut env, |_env| {
-        let ptr = handle as usize as *mut TokenManager;
-        if !ptr.is_null() {
-            // SAFETY: created by `managerNew`/`managerNewEnos`; the Java side frees each handle
-            // once, after every call using it has returned.
-            drop(unsafe { Box::from_raw(ptr) });
-        }
+        // SAFETY: created by `managerNew`/`managerNewEnos`; the Java side frees each handle
+        // once, after every call using it has returned.
+        unsafe { free::<TokenManager>(handle) };
         Ok(())
     })
 }

@@ -17,6 +17,7 @@ use jni::{Env, EnvUnowned, JValue, jni_sig, jni_str};
 
 use crate::args::*;
 use crate::failure::*;
+use crate::handle::{borrow, free, into_handle};
 use crate::java_store::{CallbackScope, JavaStore};
 
 /// What a store handle points to: the store, and the refresh locks taken through
@@ -34,8 +35,7 @@ struct HeldLock {
 
 impl StoreHandle {
     fn into_handle(store: Arc<dyn TokenStore>) -> jlong {
-        let handle = StoreHandle { store, held: Mutex::new(HashMap::new()) };
-        Box::into_raw(Box::new(handle)) as usize as jlong
+        into_handle(StoreHandle { store, held: Mutex::new(HashMap::new()) })
     }
 
     fn held(&self) -> MutexGuard<'_, HashMap<String, HeldLock>> {
@@ -49,9 +49,7 @@ impl StoreHandle {
 /// `handle` is 0 or a live pointer from a `store*New` function, not freed while the call runs
 /// (the Java side holds a read lock across every call and frees only under the write lock).
 pub(crate) unsafe fn store_handle<'a>(handle: jlong) -> Outcome<&'a StoreHandle> {
-    let ptr = handle as usize as *const StoreHandle;
-    // SAFETY: caller's promise.
-    unsafe { ptr.as_ref() }.ok_or_else(|| iop::Error::invalid_argument("store", "is closed").into())
+    unsafe { borrow(handle, "store") }
 }
 
 /// `long storeMemoryNew()`: a store in this process's memory.
@@ -149,12 +147,9 @@ pub extern "system" fn Java_io_iopkit_internal_Native_storeFree<'l>(
     handle: jlong,
 ) {
     run(&mut env, |_env| {
-        let ptr = handle as usize as *mut StoreHandle;
-        if !ptr.is_null() {
-            // SAFETY: created by a `store*New` function; the Java side frees each handle once,
-            // after every call using it has returned.
-            drop(unsafe { Box::from_raw(ptr) });
-        }
+        // SAFETY: created by a `store*New` function; the Java side frees each handle once,
+        // after every call using it has returned.
+        unsafe { free::<StoreHandle>(handle) };
         Ok(())
     })
 }
