@@ -1,24 +1,42 @@
 /*
  * iop.h: C ABI of iopkit, a client for the Alibaba IOP open platforms (Lazada, AliExpress,
- * Taobao TW) and their siblings.
+ * Taobao TW) and their siblings, and the EnOS API-management token service.
  *
- * Conventions
- * - Names: iop_<object>_<verb>; opaque handles IopClient, IopRequest, IopResponse, IopToken,
- *   IopEnosClient, IopEnosToken.
- *   Every object made by the library has a _free function; _free(NULL) does nothing.
+ * Conventions (ABI 0.2)
+ * - Names: iop_<object>_<verb>[_<qualifier>]. <object> is the snake-case name of the handle
+ *   type the function works on (its first argument) or creates: config, client, request,
+ *   response, batch, token, enos_client, enos_token, token_store, token_store_value,
+ *   token_manager, push_receiver, push_message;
+ *   or one of the stateless groups authorize, last_error, status, string, version.
+ *   Constructors are iop_<object>_new[_<variant>] (iop_token_store_new_file), or a verb saying
+ *   how the object is obtained (iop_token_create, iop_token_refresh, iop_token_parse,
+ *   iop_token_from_json, iop_enos_token_get, iop_enos_token_refresh, iop_push_receiver_verify
+ *   makes an IopPushMessage). Every handle type except
+ *   IopTokenStoreValue has iop_<object>_free; _free(NULL) does nothing.
+ *   A name with no verb (iop_token_expires_at_ms, iop_response_body) is a borrowed accessor:
+ *   no I/O, no failure status. Anything that may block or do I/O has a verb: execute (sign and
+ *   send), sign, get, refresh, load, list, create, store, verify, apply. Setters are iop_<object>_set_<field>.
  * - Errors: fallible functions return IopStatus (IOP_OK = 0) and write results through the
  *   out-parameters placed last, only on IOP_OK. Details of a failure (message, platform code,
- *   type, sub code, request id, HTTP status) are read with iop_last_error_* on the same thread,
- *   until that thread's next status-returning call. Messages never contain secrets.
+ *   type, sub code, sub message, request id, HTTP status, retry-after) are read with
+ *   iop_last_error_* on the same thread, until that thread's next status-returning call.
+ *   Messages never contain secrets.
+ * - Numbers: durations are int64_t milliseconds (names end in _ms). IOP_USE_DEFAULT (-1)
+ *   passed for any numeric setting or argument selects its default (IOP_DEFAULT_*); other
+ *   values outside the documented range are IOP_ERR_INVALID_ARGUMENT. Times are epoch ms.
  * - Ownership: "owned" results are the caller's to release with the named function (strings
  *   with iop_string_free, never free()); "borrowed" results live as long as the object they
  *   came from. Input strings are copied; they must be NUL-terminated UTF-8.
  * - NULL or invalid UTF-8 where a value is required gives IOP_ERR_INVALID_ARGUMENT naming the
- *   argument; accessors given NULL return NULL, 0 or false. No panic crosses this boundary.
- * - Threads: IopClient and IopEnosClient may be shared by any number of threads (setters
- *   included). IopResponse, IopToken and IopEnosToken are immutable and shareable. IopRequest
- *   must not be mutated while another thread uses it. The last error is per thread.
- * - Enums coming in (protocol, HTTP method, platform) are plain int32_t values, checked.
+ *   argument; accessors given NULL return NULL, 0, -1 or false. No panic crosses this boundary.
+ * - Threads: IopClient, IopEnosClient, IopTokenStore, IopTokenManager and IopPushReceiver may be
+ *   shared by any number of threads (iop_*_configure included). IopResponse, IopToken,
+ *   IopEnosToken and IopPushMessage are immutable and shareable. IopConfig, IopRequest and IopBatch must not be mutated while
+ *   another thread uses them. The last error is per thread.
+ * - Enums coming in (protocol, HTTP method, platform) are plain int32_t values, checked; push
+ *   message types come out as plain int32_t values (IopPushType names the known ones).
+ * - Gateway URLs (IOP_URL_*) and defaults (IOP_DEFAULT_*) are defined here once; bindings
+ *   take them from this header.
  */
 
 
@@ -31,25 +49,100 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** A client for one gateway and app (connection pool, settings, secret). Opaque; thread-safe. */
+/** Settings both clients are built with (timeouts, partner id, CAs, response cap, retries). Opaque; set up on one thread. */
+typedef struct IopConfig IopConfig;
+/** A client for one IOP gateway and app (connection pool, settings, secret). Opaque; thread-safe. */
 typedef struct IopClient IopClient;
 /** An API call being built. Opaque; do not mutate while another thread uses it. */
 typedef struct IopRequest IopRequest;
 /** A call's response. Opaque, immutable, shareable. */
 typedef struct IopResponse IopResponse;
+/** Calls sent together with iop_client_execute_batch, then their outcomes. Opaque; one thread at a time. */
+typedef struct IopBatch IopBatch;
 /** A normalized token. Opaque, immutable, shareable; holds secrets. */
 typedef struct IopToken IopToken;
 /** A client for one EnOS API gateway and app (token service, apim-* signed calls). Opaque; thread-safe. */
 typedef struct IopEnosClient IopEnosClient;
 /** An EnOS access token and its expiry. Opaque, immutable, shareable; holds a secret. */
 typedef struct IopEnosToken IopEnosToken;
-/** Where token managers keep tokens (memory, a file, or the application's callbacks). Opaque; thread-safe. */
+/** Where token managers keep tokens (memory, a file, Redis, or the application's callbacks). Opaque; thread-safe. */
 typedef struct IopTokenStore IopTokenStore;
-/** A text a store callback hands to the library (iop_token_store_value_set). Opaque; valid during the callback. */
+/** A text a store callback hands to the library (iop_token_store_value_set). Opaque; valid during the callback; not owned by the caller. */
 typedef struct IopTokenStoreValue IopTokenStoreValue;
 /** Always-valid access tokens for one account. Opaque; thread-safe. */
 typedef struct IopTokenManager IopTokenManager;
+/** Verifies one app's push messages (webhooks): its app key and secret, and a bounded memory of recent messages to recognise re-deliveries. Opaque; thread-safe. */
+typedef struct IopPushReceiver IopPushReceiver;
+/** A verified push message. Opaque, immutable, shareable. */
+typedef struct IopPushMessage IopPushMessage;
 
+/** Lazada authorization gateway (all `/auth/token/…` calls, every country). */
+#define IOP_URL_LAZADA_AUTH "https://auth.lazada.com/rest"
+
+/** Lazada API gateway, Singapore. */
+#define IOP_URL_LAZADA_SG "https://api.lazada.sg/rest"
+
+/** Lazada API gateway, Malaysia. */
+#define IOP_URL_LAZADA_MY "https://api.lazada.com.my/rest"
+
+/** Lazada API gateway, Vietnam. */
+#define IOP_URL_LAZADA_VN "https://api.lazada.vn/rest"
+
+/** Lazada API gateway, Thailand. */
+#define IOP_URL_LAZADA_TH "https://api.lazada.co.th/rest"
+
+/** Lazada API gateway, Philippines. */
+#define IOP_URL_LAZADA_PH "https://api.lazada.com.ph/rest"
+
+/** Lazada API gateway, Indonesia. */
+#define IOP_URL_LAZADA_ID "https://api.lazada.co.id/rest"
+
+/** Taobao TW API gateway. */
+#define IOP_URL_TAOBAO_TW "https://api.taobao.tw/rest"
+
+/** Taobao TW authorization gateway. */
+#define IOP_URL_TAOBAO_TW_AUTH "https://auth.taobao.tw/rest"
+
+/** AliExpress system APIs (GOP, including `/auth/token/…`). */
+#define IOP_URL_ALIEXPRESS_REST "https://api-sg.aliexpress.com/rest"
+
+/** AliExpress business APIs (TOP, dotted method names). */
+#define IOP_URL_ALIEXPRESS_SYNC "https://api-sg.aliexpress.com/sync"
+
+/** Alibaba.com open API gateway. */
+#define IOP_URL_ALIBABA_COM "https://openapi-api.alibaba.com/rest"
+
+/** Lazada OAuth authorization page. */
+#define IOP_URL_LAZADA_OAUTH "https://auth.lazada.com/oauth/authorize"
+
+/** AliExpress OAuth authorization page. */
+#define IOP_URL_ALIEXPRESS_OAUTH "https://api-sg.aliexpress.com/oauth/authorize"
+
+
+/**
+ * Default number of requests a batch keeps in flight.
+ */
+#define IOP_DEFAULT_BATCH_CONCURRENCY 8
+
+/**
+ * Most requests a batch may keep in flight.
+ */
+#define IOP_MAX_BATCH_CONCURRENCY 64
+
+/**
+ * Default connect timeout in milliseconds (the official SDKs' 15 s).
+ */
+#define IOP_DEFAULT_CONNECT_TIMEOUT_MS 15000
+
+/**
+ * Default read timeout in milliseconds (the official SDKs' 30 s).
+ */
+#define IOP_DEFAULT_READ_TIMEOUT_MS 30000
+
+/**
+ * Default cap on a response body, in bytes (8 MiB).
+ */
+#define IOP_DEFAULT_MAX_RESPONSE_BYTES 8388608
 
 /**
  * Default number of retries after a connect failure (3 attempts in all).
@@ -62,6 +155,27 @@ typedef struct IopTokenManager IopTokenManager;
 #define IOP_MAX_CONNECT_RETRIES_LIMIT 10
 
 /**
+ * Default number of idle keep-alive connections a client keeps per host, enough for as many
+ * threads (or batch workers) calling at once without opening new connections.
+ */
+#define IOP_DEFAULT_MAX_IDLE_CONNECTIONS 32
+
+/**
+ * Most idle keep-alive connections per host that may be configured.
+ */
+#define IOP_MAX_IDLE_CONNECTIONS_LIMIT 1024
+
+/**
+ * Default time an idle keep-alive connection is kept before it is closed, in milliseconds.
+ */
+#define IOP_DEFAULT_IDLE_TIMEOUT_MS 15000
+
+/**
+ * Pass this for any numeric setting or argument to get its documented default.
+ */
+#define IOP_USE_DEFAULT -1
+
+/**
  * Major version of this header (checked against the crate version by a test).
  */
 #define IOP_VERSION_MAJOR 0
@@ -69,12 +183,34 @@ typedef struct IopTokenManager IopTokenManager;
 /**
  * Minor version of this header.
  */
-#define IOP_VERSION_MINOR 1
+#define IOP_VERSION_MINOR 2
 
 /**
  * Patch version of this header.
  */
 #define IOP_VERSION_PATCH 0
+
+/**
+ * Default refresh margin in milliseconds: refresh when the access token has less than 30
+ * minutes left.
+ */
+#define IOP_DEFAULT_REFRESH_MARGIN_MS 1800000
+
+/**
+ * Default lease of a refresh lock in milliseconds: a holder that dies frees the account after
+ * this long.
+ */
+#define IOP_DEFAULT_REDIS_LEASE_MS 30000
+
+/**
+ * Default connect timeout, and default timeout of each command, in milliseconds.
+ */
+#define IOP_DEFAULT_REDIS_TIMEOUT_MS 5000
+
+/**
+ * Default number of recent messages a receiver remembers to recognise re-deliveries.
+ */
+#define IOP_DEFAULT_PUSH_REMEMBER 10000
 
 /**
  * Result of a fallible `iop_*` function: `IOP_OK` (0) or the kind of failure.
@@ -132,6 +268,13 @@ typedef enum {
    * expired, the grant cannot be refreshed, or nothing is stored). No retry can help.
    */
   IOP_ERR_REAUTHORIZATION_REQUIRED = 11,
+  /**
+   * A push message (webhook) was refused: its Authorization is missing, malformed or does
+   * not match the body, or the body is not a push message. `iop_last_error_code` says which:
+   * `"MissingAuthorization"`, `"MalformedAuthorization"`, `"SignatureMismatch"`,
+   * `"MalformedBody"`. Answer the platform with a non-200 status (e.g. 401).
+   */
+  IOP_ERR_PUSH_REJECTED = 12,
 } IopStatus;
 
 /**
@@ -167,7 +310,7 @@ typedef enum {
 } IopHttpMethod;
 
 /**
- * Values for the `platform` argument of `iop_authorize_url`.
+ * Values for the `platform` argument of `iop_authorize_build_url`.
  */
 typedef enum {
   /**
@@ -179,6 +322,54 @@ typedef enum {
    */
   IOP_PLATFORM_ALIEXPRESS = 1,
 } IopPlatform;
+
+/**
+ * Values of iop_push_message_type for the known types (other numbers are kept as they come).
+ */
+typedef enum {
+  /**
+   * Trade order status changed (data: order_status, status_update_time, trade_order_id,
+   * trade_order_line_id).
+   */
+  IOP_PUSH_TRADE_ORDER = 0,
+  /**
+   * Product quality control.
+   */
+  IOP_PUSH_PRODUCT_QC = 1,
+  /**
+   * Product created (data: item_id, sku_list, action, status_update_time).
+   */
+  IOP_PUSH_PRODUCT_CREATED = 3,
+  /**
+   * Product updated.
+   */
+  IOP_PUSH_PRODUCT_UPDATED = 4,
+  /**
+   * Product deleted.
+   */
+  IOP_PUSH_PRODUCT_DELETED = 5,
+  /**
+   * The seller's authorization expires within 48 hours (sent once a day); see
+   * iop_push_message_auth_expires_at_ms and iop_token_store_apply_push.
+   */
+  IOP_PUSH_TOKEN_EXPIRY_ALERT = 8,
+  /**
+   * Reverse order (return, refund, cancellation).
+   */
+  IOP_PUSH_REVERSE_ORDER = 10,
+  /**
+   * The category tree was updated (a broadcast: no seller).
+   */
+  IOP_PUSH_CATEGORY_TREE = 12,
+  /**
+   * The seller's status changed.
+   */
+  IOP_PUSH_SELLER_STATUS = 13,
+  /**
+   * Purchase order.
+   */
+  IOP_PUSH_PURCHASE_ORDER = 35,
+} IopPushType;
 
 /**
  * Callbacks of an application-provided store (a database, say). Each returns 0 on success;
@@ -211,7 +402,7 @@ typedef struct {
    * Takes the refresh lock of `account` (shared by every process using the store), waiting
    * at most `timeout_ms`. Returns 0 when taken, 1 on timeout, another value on failure.
    */
-  int32_t (*lock)(void *user_data, const char *account, uint64_t timeout_ms);
+  int32_t (*lock)(void *user_data, const char *account, int64_t timeout_ms);
   /**
    * Releases the lock taken by `lock`.
    */
@@ -225,6 +416,8 @@ typedef struct {
 
 
 
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -235,29 +428,29 @@ extern "C" {
  * values percent-encoded. `platform` is an `IopPlatform` value. `base_url` NULL uses the
  * platform's page; otherwise it replaces it (a sandbox's `…/oauth/authorize`: `https://`, or
  * `http://` on loopback only). `country` (Lazada only, e.g. `"sg"`) may be NULL. `state` NULL
- * sends none; pass one from `iop_state_new` and keep it for `iop_state_verify`. Strings are
+ * sends none; pass one from `iop_authorize_new_state` and keep it for `iop_authorize_verify_state`. Strings are
  * copied. On `IOP_OK` writes `*out_url`: owned, release with `iop_string_free`.
  *
  * # Safety
  * String arguments are NULL or NUL-terminated; `out_url` is writable.
  */
-IopStatus iop_authorize_url(int32_t platform,
-                            const char *base_url,
-                            const char *client_id,
-                            const char *redirect_uri,
-                            const char *country,
-                            const char *state,
-                            char **out_url);
+IopStatus iop_authorize_build_url(int32_t platform,
+                                  const char *base_url,
+                                  const char *client_id,
+                                  const char *redirect_uri,
+                                  const char *country,
+                                  const char *state,
+                                  char **out_url);
 
 /**
  * Makes a fresh random `state` for an authorization URL: 192 bits from the operating system,
- * 32 URL-safe characters. Keep it (server side) to check the redirect with `iop_state_verify`.
+ * 32 URL-safe characters. Keep it (server side) to check the redirect with `iop_authorize_verify_state`.
  * On `IOP_OK` writes `*out_state`: owned, release with `iop_string_free`.
  *
  * # Safety
  * `out_state` is writable.
  */
-IopStatus iop_state_new(char **out_state);
+IopStatus iop_authorize_new_state(char **out_state);
 
 /**
  * Whether the `state` received with the redirect equals the one sent, compared in constant
@@ -267,19 +460,85 @@ IopStatus iop_state_new(char **out_state);
  * # Safety
  * Arguments are NULL or NUL-terminated strings.
  */
-bool iop_state_verify(const char *expected, const char *received);
+bool iop_authorize_verify_state(const char *expected, const char *received);
+
+/**
+ * Creates an empty batch. On `IOP_OK` writes `*out_batch`: owned, release with
+ * `iop_batch_free`.
+ *
+ * # Safety
+ * `out_batch` is writable.
+ */
+IopStatus iop_batch_new(IopBatch **out_batch);
+
+/**
+ * Frees a batch and every outcome not taken. NULL does nothing.
+ *
+ * # Safety
+ * `batch` is NULL or from `iop_batch_new`, not yet freed.
+ */
+void iop_batch_free(IopBatch *batch);
+
+/**
+ * Appends a call: a copy of `request`, signed with `access_token` (NULL: none; copied) and
+ * sent with `protocol` (an `IopProtocol` value). Its index is the number of calls added
+ * before it. Adding to an executed batch clears its outcomes.
+ *
+ * # Safety
+ * Handles are NULL or live; `access_token` is NULL or NUL-terminated.
+ */
+IopStatus iop_batch_add(IopBatch *batch,
+                        const IopRequest *request,
+                        const char *access_token,
+                        int32_t protocol);
+
+/**
+ * The number of calls in `batch` (0 when `batch` is NULL or invalid).
+ *
+ * # Safety
+ * `batch` is NULL or live.
+ */
+size_t iop_batch_len(const IopBatch *batch);
+
+/**
+ * Signs and sends every call of `batch`, at most `concurrency` at once over the client's
+ * keep-alive pool (1 to `IOP_MAX_BATCH_CONCURRENCY`; `IOP_USE_DEFAULT`:
+ * `IOP_DEFAULT_BATCH_CONCURRENCY`), and keeps each outcome in the batch, in input order: read
+ * them with `iop_batch_take_response`. Returns `IOP_OK` once every call has ended, whatever
+ * their outcomes (a failed call does not stop the others); another status only for invalid
+ * arguments. Blocks; the batch must not be used by another thread meanwhile.
+ *
+ * # Safety
+ * `client` and `batch` are NULL or live.
+ */
+IopStatus iop_client_execute_batch(const IopClient *client, IopBatch *batch, int32_t concurrency);
+
+/**
+ * Takes the outcome of call `index` of an executed batch: returns what `iop_client_execute`
+ * would have returned for it. On `IOP_OK` writes `*out_response` (a platform error is a
+ * response, as with `iop_client_execute`): owned, release with `iop_response_free`. A failed
+ * call returns its status with its details in the last error (`iop_last_error_*`). An index
+ * out of range, a batch not executed, or an outcome already taken is
+ * `IOP_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `batch` is NULL or live; `out_response` is writable.
+ */
+IopStatus iop_batch_take_response(IopBatch *batch, size_t index, IopResponse **out_response);
 
 /**
  * Creates a client. `server_url` ends in `/rest` (`https://api.taobao.tw/rest`) or is a bare
- * host (`https://api-sg.aliexpress.com`). All strings are copied. On success writes
- * `*out_client`: owned, release with `iop_client_free`.
+ * host (`https://api-sg.aliexpress.com`). `config` NULL means every default; it is copied. All
+ * strings are copied. On `IOP_OK` writes `*out_client`: owned, release with `iop_client_free`.
  *
  * # Safety
- * String arguments are NULL or NUL-terminated; `out_client` is writable.
+ * String arguments are NULL or NUL-terminated; `config` is NULL or live; `out_client` is
+ * writable.
  */
 IopStatus iop_client_new(const char *server_url,
                          const char *app_key,
                          const char *app_secret,
+                         const IopConfig *config,
                          IopClient **out_client);
 
 /**
@@ -291,68 +550,13 @@ IopStatus iop_client_new(const char *server_url,
 void iop_client_free(IopClient *client);
 
 /**
- * Sets the connect timeout in milliseconds (default 15000; must be > 0).
+ * Replaces the client's settings with a copy of `config` (NULL: every default). Calls already
+ * running keep the settings they started with; other threads may keep using the client.
  *
  * # Safety
- * `client` is NULL or a live client.
+ * `client` is NULL or live; `config` is NULL or live.
  */
-IopStatus iop_client_set_connect_timeout_ms(IopClient *client, uint64_t timeout_ms);
-
-/**
- * Sets the read timeout in milliseconds (default 30000; must be > 0). It bounds each phase:
- * sending the request, waiting for the response head, reading the body.
- *
- * # Safety
- * `client` is NULL or a live client.
- */
-IopStatus iop_client_set_read_timeout_ms(IopClient *client, uint64_t timeout_ms);
-
-/**
- * Sets the `partner_id` sent with every call (default `iopkit-<version>`); copied.
- *
- * # Safety
- * `client` is NULL or a live client; `partner_id` is NULL or NUL-terminated.
- */
-IopStatus iop_client_set_partner_id(IopClient *client, const char *partner_id);
-
-/**
- * Trusts the CA certificates in the PEM file at `pem_path` instead of the built-in roots
- * (for TLS-intercepting proxies or private gateways). The file is read now. Verification
- * itself can never be turned off.
- *
- * # Safety
- * `client` is NULL or a live client; `pem_path` is NULL or NUL-terminated.
- */
-IopStatus iop_client_set_ca_bundle(IopClient *client, const char *pem_path);
-
-/**
- * Allows plain `http://` to hosts other than loopback (refused by default; never advisable:
- * the app secret's signatures and tokens would cross the network in clear).
- *
- * # Safety
- * `client` is NULL or a live client.
- */
-IopStatus iop_client_set_allow_insecure_http(IopClient *client, bool allow);
-
-/**
- * Sets the largest response body accepted, in bytes (default 8 MiB; must be > 0).
- *
- * # Safety
- * `client` is NULL or a live client.
- */
-IopStatus iop_client_set_max_response_bytes(IopClient *client, uint64_t max_bytes);
-
-/**
- * Sets how many times a call is re-sent after a connect failure (`IOP_ERR_CONNECT`: the
- * connection could not be made, so the request never reached the server); default 2, at most
- * 10, 0 turns retries off. Each retry is signed afresh, after 100 ms doubling up to 1 s (with
- * jitter). Nothing else is ever retried: a call that may have arrived (a timeout, a reset, a
- * bad answer) is never re-sent, so a code or refresh token is never spent twice.
- *
- * # Safety
- * `client` is NULL or a live client.
- */
-IopStatus iop_client_set_max_connect_retries(IopClient *client, uint32_t retries);
+IopStatus iop_client_configure(const IopClient *client, const IopConfig *config);
 
 /**
  * Signs and sends `request`. `access_token` may be NULL (no token); `protocol` is an
@@ -370,7 +574,8 @@ IopStatus iop_client_execute(const IopClient *client,
                              IopResponse **out_response);
 
 /**
- * Computes what `iop_client_execute` would sign at `timestamp_ms` (epoch milliseconds):
+ * Computes what `iop_client_execute` would sign at `timestamp_ms` (epoch milliseconds, at
+ * least 0; `IOP_USE_DEFAULT`: now):
  * writes the exact string to sign and the signature. Both are owned (release each with
  * `iop_string_free`) and written only on `IOP_OK`. The string to sign contains parameter
  * values (tokens included), never the app secret.
@@ -387,16 +592,126 @@ IopStatus iop_client_sign(const IopClient *client,
                           char **out_sign);
 
 /**
- * Creates an EnOS client for `gateway_url` (`https://{apigw-address}`, no path needed). All
+ * Creates settings holding every default. On `IOP_OK` writes `*out_config`: owned, release
+ * with `iop_config_free`.
+ *
+ * # Safety
+ * `out_config` is writable.
+ */
+IopStatus iop_config_new(IopConfig **out_config);
+
+/**
+ * Frees settings. NULL does nothing. Clients made with them keep their own copy.
+ *
+ * # Safety
+ * `config` is NULL or from `iop_config_new`, not yet freed.
+ */
+void iop_config_free(IopConfig *config);
+
+/**
+ * Sets the connect timeout in milliseconds (at least 1; `IOP_USE_DEFAULT`:
+ * `IOP_DEFAULT_CONNECT_TIMEOUT_MS`).
+ *
+ * # Safety
+ * `config` is NULL or live.
+ */
+IopStatus iop_config_set_connect_timeout_ms(IopConfig *config, int64_t timeout_ms);
+
+/**
+ * Sets the read timeout in milliseconds (at least 1; `IOP_USE_DEFAULT`:
+ * `IOP_DEFAULT_READ_TIMEOUT_MS`). It bounds each phase: sending the request, waiting for the
+ * response head, reading the body.
+ *
+ * # Safety
+ * `config` is NULL or live.
+ */
+IopStatus iop_config_set_read_timeout_ms(IopConfig *config, int64_t timeout_ms);
+
+/**
+ * Sets the `partner_id` sent with every IOP call (copied; not empty); NULL restores the
+ * default, `iopkit-<version>`. EnOS calls send none.
+ *
+ * # Safety
+ * `config` is NULL or live; `partner_id` is NULL or NUL-terminated.
+ */
+IopStatus iop_config_set_partner_id(IopConfig *config, const char *partner_id);
+
+/**
+ * Trusts the CA certificates in the PEM file at `pem_path` instead of the built-in roots (for
+ * TLS-intercepting proxies or private gateways); the file is read and checked now. NULL restores the
+ * built-in roots. Verification itself can never be turned off.
+ *
+ * # Safety
+ * `config` is NULL or live; `pem_path` is NULL or NUL-terminated.
+ */
+IopStatus iop_config_set_ca_bundle(IopConfig *config,
+                                   const char *pem_path);
+
+/**
+ * Allows plain `http://` to hosts other than loopback (refused by default; never advisable:
+ * signatures and tokens would cross the network in clear).
+ *
+ * # Safety
+ * `config` is NULL or live.
+ */
+IopStatus iop_config_set_allow_insecure_http(IopConfig *config, bool allow);
+
+/**
+ * Sets the largest response body accepted, in bytes (at least 1; `IOP_USE_DEFAULT`:
+ * `IOP_DEFAULT_MAX_RESPONSE_BYTES`, 8 MiB). A larger body is `IOP_ERR_MALFORMED_RESPONSE`.
+ *
+ * # Safety
+ * `config` is NULL or live.
+ */
+IopStatus iop_config_set_max_response_bytes(IopConfig *config, int64_t max_bytes);
+
+/**
+ * Sets how many times a call is re-sent after a connect failure (`IOP_ERR_CONNECT`: the
+ * connection could not be made, so the request never reached the server): 0 to
+ * `IOP_MAX_CONNECT_RETRIES_LIMIT`; `IOP_USE_DEFAULT`: `IOP_DEFAULT_MAX_CONNECT_RETRIES`. Each
+ * retry is signed afresh, after 100 ms doubling up to 1 s (with jitter). Nothing else is ever
+ * retried: a call that may have arrived (a timeout, a reset, a bad answer) is never re-sent,
+ * so a code or refresh token is never spent twice.
+ *
+ * # Safety
+ * `config` is NULL or live.
+ */
+IopStatus iop_config_set_max_connect_retries(IopConfig *config, int32_t retries);
+
+/**
+ * Sets how many idle keep-alive connections the client keeps open to its gateway, ready for
+ * the next calls: 0 (every call connects anew) to `IOP_MAX_IDLE_CONNECTIONS_LIMIT`;
+ * `IOP_USE_DEFAULT`: `IOP_DEFAULT_MAX_IDLE_CONNECTIONS`, enough for that many threads or batch
+ * workers calling at once without new connections.
+ *
+ * # Safety
+ * `config` is NULL or live.
+ */
+IopStatus iop_config_set_max_idle_connections(IopConfig *config, int32_t connections);
+
+/**
+ * Sets how long an idle keep-alive connection is kept before it is closed, in milliseconds
+ * (at least 1; `IOP_USE_DEFAULT`: `IOP_DEFAULT_IDLE_TIMEOUT_MS`).
+ *
+ * # Safety
+ * `config` is NULL or live.
+ */
+IopStatus iop_config_set_idle_timeout_ms(IopConfig *config, int64_t timeout_ms);
+
+/**
+ * Creates an EnOS client for `gateway_url` (`https://{apigw-address}`, no path needed).
+ * `config` NULL means every default (its partner id is not used by EnOS); it is copied. All
  * strings are copied. On `IOP_OK` writes `*out_client`: owned, release with
  * `iop_enos_client_free`.
  *
  * # Safety
- * String arguments are NULL or NUL-terminated; `out_client` is writable.
+ * String arguments are NULL or NUL-terminated; `config` is NULL or live; `out_client` is
+ * writable.
  */
 IopStatus iop_enos_client_new(const char *gateway_url,
                               const char *app_key,
                               const char *app_secret,
+                              const IopConfig *config,
                               IopEnosClient **out_client);
 
 /**
@@ -408,29 +723,13 @@ IopStatus iop_enos_client_new(const char *gateway_url,
 void iop_enos_client_free(IopEnosClient *client);
 
 /**
- * Sets the connect timeout in milliseconds (default 15000; must be > 0).
+ * Replaces the EnOS client's settings with a copy of `config` (NULL: every default), as
+ * `iop_client_configure`.
  *
  * # Safety
- * `client` is NULL or a live EnOS client.
+ * `client` is NULL or live; `config` is NULL or live.
  */
-IopStatus iop_enos_client_set_connect_timeout_ms(IopEnosClient *client, uint64_t timeout_ms);
-
-/**
- * Sets the read timeout in milliseconds (default 30000; must be > 0), bounding each phase.
- *
- * # Safety
- * `client` is NULL or a live EnOS client.
- */
-IopStatus iop_enos_client_set_read_timeout_ms(IopEnosClient *client, uint64_t timeout_ms);
-
-/**
- * Trusts the CA certificates in the PEM file at `pem_path` instead of the built-in roots
- * (private EnOS gateways). The file is read now. Verification can never be turned off.
- *
- * # Safety
- * `client` is NULL or a live EnOS client; `pem_path` is NULL or NUL-terminated.
- */
-IopStatus iop_enos_client_set_ca_bundle(IopEnosClient *client, const char *pem_path);
+IopStatus iop_enos_client_configure(const IopEnosClient *client, const IopConfig *config);
 
 /**
  * Gets the app's access token (`/apim-token-service/v2.0/token/get`); the service returns
@@ -488,7 +787,8 @@ int64_t iop_enos_token_expires_at_ms(const IopEnosToken *token);
  * Computes the `apim-*` headers of a call: send `apim-accesstoken: <access_token>`,
  * `apim-timestamp: <*out_timestamp_ms>` and `apim-signature: <*out_signature>`.
  * `path_and_query` is the path (or full URL) with the query; `body` the exact bytes to send
- * (NULL with `body_len` 0 for none). `timestamp_ms` 0 takes a fresh, never-repeated one.
+ * (NULL with `body_len` 0 for none). `timestamp_ms`: epoch milliseconds, or `IOP_USE_DEFAULT`
+ * for a fresh, never-repeated one.
  * On `IOP_OK` writes `*out_timestamp_ms` (the value to send) and `*out_signature`: owned,
  * release with `iop_string_free`.
  *
@@ -496,14 +796,14 @@ int64_t iop_enos_token_expires_at_ms(const IopEnosToken *token);
  * `client` is NULL or a live EnOS client; strings are NULL or NUL-terminated; `body` is
  * NULL or has `body_len` readable bytes; out-pointers are writable.
  */
-IopStatus iop_enos_sign(const IopEnosClient *client,
-                        const char *access_token,
-                        const char *path_and_query,
-                        const uint8_t *body,
-                        size_t body_len,
-                        int64_t timestamp_ms,
-                        int64_t *out_timestamp_ms,
-                        char **out_signature);
+IopStatus iop_enos_client_sign(const IopEnosClient *client,
+                               const char *access_token,
+                               const char *path_and_query,
+                               const uint8_t *body,
+                               size_t body_len,
+                               int64_t timestamp_ms,
+                               int64_t *out_timestamp_ms,
+                               char **out_signature);
 
 /**
  * Signs (fresh timestamp) and sends an API call: `method` (`GET`, `POST`, `PUT`, `PATCH`,
@@ -517,13 +817,13 @@ IopStatus iop_enos_sign(const IopEnosClient *client,
  * `client` is NULL or a live EnOS client; strings are NULL or NUL-terminated; `body` is
  * NULL or has `body_len` readable bytes; `out_response` is writable.
  */
-IopStatus iop_enos_call(const IopEnosClient *client,
-                        const char *access_token,
-                        const char *method,
-                        const char *path_and_query,
-                        const uint8_t *body,
-                        size_t body_len,
-                        IopResponse **out_response);
+IopStatus iop_enos_client_execute(const IopEnosClient *client,
+                                  const char *access_token,
+                                  const char *method,
+                                  const char *path_and_query,
+                                  const uint8_t *body,
+                                  size_t body_len,
+                                  IopResponse **out_response);
 
 /**
  * Status of the last failed call on this thread, or `IOP_OK` if the last status-returning
@@ -539,7 +839,9 @@ const char *iop_last_error_message(void);
 
 /**
  * Platform error `code` of the last failure (`IOP_ERR_PLATFORM` and `IOP_ERR_TOKEN_EXPIRED`;
- * EnOS statuses as decimal text, e.g. `"1203"`), or NULL.
+ * EnOS statuses as decimal text, e.g. `"1203"`; for `IOP_ERR_PUSH_REJECTED` the reason:
+ * `"MissingAuthorization"`, `"MalformedAuthorization"`, `"SignatureMismatch"`,
+ * `"MalformedBody"`), or NULL.
  * Borrowed: valid until the next status-returning `iop_*` call on this thread.
  */
 const char *iop_last_error_code(void);
@@ -555,6 +857,12 @@ const char *iop_last_error_type(void);
  * Borrowed: valid until the next status-returning `iop_*` call on this thread.
  */
 const char *iop_last_error_sub_code(void);
+
+/**
+ * Platform error `sub_msg` of the last failure (a human-readable detail), or NULL.
+ * Borrowed: valid until the next status-returning `iop_*` call on this thread.
+ */
+const char *iop_last_error_sub_message(void);
 
 /**
  * Platform `request_id` of the last failure, or NULL.
@@ -577,8 +885,9 @@ int64_t iop_last_error_retry_after_ms(void);
 
 /**
  * A manager for the seller `account` (any stable key, e.g. the seller id) of the IOP app of
- * `client`, keeping tokens in `store`. `refresh_margin_s`: refresh when less than this many
- * seconds are left (-1: the default, 1800). Store a grant first with
+ * `client`, keeping tokens in `store`. `refresh_margin_ms`: refresh when less than this many
+ * milliseconds are left (at least 0; `IOP_USE_DEFAULT`: `IOP_DEFAULT_REFRESH_MARGIN_MS`, 30
+ * minutes). Store a grant first with
  * `iop_token_manager_create_token` or `iop_token_manager_store_grant`. On `IOP_OK` writes
  * `*out_manager`: owned, release with `iop_token_manager_free`.
  *
@@ -588,7 +897,7 @@ int64_t iop_last_error_retry_after_ms(void);
 IopStatus iop_token_manager_new(const IopClient *client,
                                 const IopTokenStore *store,
                                 const char *account,
-                                int64_t refresh_margin_s,
+                                int64_t refresh_margin_ms,
                                 IopTokenManager **out_manager);
 
 /**
@@ -601,7 +910,7 @@ IopStatus iop_token_manager_new(const IopClient *client,
 IopStatus iop_token_manager_new_enos(const IopEnosClient *client,
                                      const IopTokenStore *store,
                                      const char *account,
-                                     int64_t refresh_margin_s,
+                                     int64_t refresh_margin_ms,
                                      IopTokenManager **out_manager);
 
 /**
@@ -629,7 +938,8 @@ IopStatus iop_token_manager_create_token(const IopTokenManager *manager, const c
 IopStatus iop_token_manager_store_grant(const IopTokenManager *manager, const IopToken *token);
 
 /**
- * An access token valid for more than the refresh margin, refreshing first when needed.
+ * Gets an access token valid for more than the refresh margin, reading the store and
+ * refreshing over the network first when needed (may block; thread-safe).
  * `IOP_ERR_REAUTHORIZATION_REQUIRED` when nothing is stored, or the grant is dead and its
  * access token has expired (the message says why; a dead grant is never sent again). Other
  * failures of a refresh return the stored token while it has not expired. On `IOP_OK` writes
@@ -638,10 +948,11 @@ IopStatus iop_token_manager_store_grant(const IopTokenManager *manager, const Io
  * # Safety
  * `manager` is NULL or live; `out_access_token` is writable.
  */
-IopStatus iop_token_manager_access_token(const IopTokenManager *manager, char **out_access_token);
+IopStatus iop_token_manager_get_access_token(const IopTokenManager *manager,
+                                             char **out_access_token);
 
 /**
- * The account's stored record as JSON (`version`, `access_token`, `refresh_token`,
+ * Reads the account's stored record from the store, as JSON (`version`, `access_token`, `refresh_token`,
  * `expires_at_ms`, `refresh_expires_at_ms`, `can_refresh`, `granted_at_ms`,
  * `refresh_started_at_ms`, `reauthorization_reason`, `seller_id`, `country`, and
  * `reauthorize_by_ms`), or `null` when nothing is stored. Contains the tokens. On `IOP_OK`
@@ -650,7 +961,164 @@ IopStatus iop_token_manager_access_token(const IopTokenManager *manager, char **
  * # Safety
  * `manager` is NULL or live; `out_json` is writable.
  */
-IopStatus iop_token_manager_record_json(const IopTokenManager *manager, char **out_json);
+IopStatus iop_token_manager_load_record(const IopTokenManager *manager,
+                                        char **out_json);
+
+/**
+ * Creates a verifier of the push messages of the app `app_key` with `app_secret` (both
+ * copied, neither empty). `remember`: how many recent messages are remembered (SHA-256 of the
+ * body) to recognise the platform's re-deliveries (at least 0; 0 = none; `IOP_USE_DEFAULT`:
+ * `IOP_DEFAULT_PUSH_REMEMBER`). On `IOP_OK` writes `*out_receiver`: owned, release with
+ * `iop_push_receiver_free`.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `out_receiver` is writable.
+ */
+IopStatus iop_push_receiver_new(const char *app_key,
+                                const char *app_secret,
+                                int64_t remember,
+                                IopPushReceiver **out_receiver);
+
+/**
+ * Frees a receiver. NULL does nothing.
+ *
+ * # Safety
+ * `receiver` is NULL or from `iop_push_receiver_new`, not yet freed, and no other thread
+ * uses it.
+ */
+void iop_push_receiver_free(IopPushReceiver *receiver);
+
+/**
+ * Verifies a push request: `authorization` is the value of its `Authorization` header (NULL
+ * when the header is missing; hex in either case), `body` its raw body (`body_len` bytes, as
+ * received: do not re-serialize it). The signature is the HMAC-SHA256, keyed with the app
+ * secret, of the app key followed by the body, compared in constant time.
+ * `IOP_ERR_PUSH_REJECTED` when the header is missing, malformed or does not match, or the body
+ * is not a JSON object with an integer `message_type`; `iop_last_error_code` gives the reason
+ * (`"MissingAuthorization"`, `"MalformedAuthorization"`, `"SignatureMismatch"`,
+ * `"MalformedBody"`); answer such requests with a non-200 status. A verified message is
+ * remembered (see `iop_push_message_is_duplicate`): answer 200 to re-deliveries too. On `IOP_OK`
+ * writes `*out_message`: owned, release with `iop_push_message_free`.
+ *
+ * # Safety
+ * `receiver` is NULL or live; `authorization` is NULL or NUL-terminated; `body` is NULL (with
+ * `body_len` 0) or has `body_len` readable bytes; `out_message` is writable.
+ */
+IopStatus iop_push_receiver_verify(const IopPushReceiver *receiver,
+                                   const char *authorization,
+                                   const uint8_t *body,
+                                   size_t body_len,
+                                   IopPushMessage **out_message);
+
+/**
+ * The `Authorization` value the platform sends with `body` (`body_len` bytes): lower-case hex
+ * HMAC-SHA256 of the app key followed by the body, keyed with the app secret. For tests and
+ * senders. On `IOP_OK` writes `*out_authorization`: owned, release with `iop_string_free`.
+ *
+ * # Safety
+ * `receiver` is NULL or live; `body` is NULL (with `body_len` 0) or has `body_len` readable
+ * bytes; `out_authorization` is writable.
+ */
+IopStatus iop_push_receiver_sign(const IopPushReceiver *receiver,
+                                 const uint8_t *body,
+                                 size_t body_len,
+                                 char **out_authorization);
+
+/**
+ * Frees a message. NULL does nothing.
+ *
+ * # Safety
+ * `message` is NULL or from `iop_push_receiver_verify`, not yet freed, and no other thread
+ * uses it.
+ */
+void iop_push_message_free(IopPushMessage *message);
+
+/**
+ * The `message_type` number (an `IopPushType` value for the known types; other numbers as
+ * they came); -1 for NULL.
+ *
+ * # Safety
+ * `m` is NULL or live.
+ */
+int32_t iop_push_message_type(const IopPushMessage *m);
+
+/**
+ * The seller the message is about: the top-level `seller_id`, or `data.seller_id` for an
+ * expiry alert (type 8, whose top-level `seller_id` is `"null"`); NULL when there is none
+ * (broadcasts such as type 12). Borrowed from `m`.
+ *
+ * # Safety
+ * `m` is NULL or live.
+ */
+const char *iop_push_message_seller_id(const IopPushMessage *m);
+
+/**
+ * `site`, e.g. `"lazada_sg"`, or NULL. Borrowed from `m`.
+ *
+ * # Safety
+ * `m` is NULL or live.
+ */
+const char *iop_push_message_site(const IopPushMessage *m);
+
+/**
+ * `timestamp` as epoch milliseconds (the platform sends seconds or milliseconds: values below
+ * 10^12 are seconds); -1 when absent or for NULL.
+ *
+ * # Safety
+ * `m` is NULL or live.
+ */
+int64_t iop_push_message_timestamp_ms(const IopPushMessage *m);
+
+/**
+ * The `data` object as JSON text (`{}` when the body has none); NULL for NULL. Borrowed from `m`.
+ *
+ * # Safety
+ * `m` is NULL or live.
+ */
+const char *iop_push_message_data_json(const IopPushMessage *m);
+
+/**
+ * The raw body as received; NULL for NULL. Borrowed from `m`.
+ *
+ * # Safety
+ * `m` is NULL or live.
+ */
+const char *iop_push_message_body(const IopPushMessage *m);
+
+/**
+ * True when the receiver had already verified the same message (the same body bytes) among
+ * the last `remember`: a re-delivery, to acknowledge (HTTP 200) without processing it again.
+ * False for NULL.
+ *
+ * # Safety
+ * `m` is NULL or live.
+ */
+bool iop_push_message_is_duplicate(const IopPushMessage *m);
+
+/**
+ * For an expiry alert (type 8): `data.auth_expiry_time` (epoch seconds) in epoch ms; -1 for
+ * other types, a missing value, or NULL.
+ *
+ * # Safety
+ * `m` is NULL or live.
+ */
+int64_t iop_push_message_auth_expires_at_ms(const IopPushMessage *m);
+
+/**
+ * Applies a verified message to `store`. For an expiry alert (type 8): every account whose
+ * record's seller id is the message's seller gets its re-authorization deadline moved to the
+ * alert's expiry when that is earlier, written durably under the account's lock with a
+ * compare-and-swap (as managers write), so `iop_token_store_list_due` names the seller at once.
+ * Other types change nothing. The store must be able to list its accounts (callback stores
+ * need the `accounts` callback). On `IOP_OK` writes `*out_updated`: how many records changed
+ * (0 for other types, or when no record has that seller).
+ *
+ * # Safety
+ * `store` and `message` are NULL or live; `out_updated` is writable.
+ */
+IopStatus iop_token_store_apply_push(const IopTokenStore *store,
+                                     const IopPushMessage *message,
+                                     int64_t *out_updated);
 
 /**
  * Creates a request for `api_name` (`/auth/token/create` or `aliexpress.ds.category.get`).
@@ -822,7 +1290,7 @@ int64_t iop_response_retry_after_ms(const IopResponse *response);
  * # Safety
  * `out_store` is writable.
  */
-IopStatus iop_token_store_memory_new(IopTokenStore **out_store);
+IopStatus iop_token_store_new_memory(IopTokenStore **out_store);
 
 /**
  * A store in the JSON file at `path` (created on first write, mode 0600; its folder must
@@ -833,7 +1301,7 @@ IopStatus iop_token_store_memory_new(IopTokenStore **out_store);
  * # Safety
  * `path` is NULL or NUL-terminated; `out_store` is writable.
  */
-IopStatus iop_token_store_file_new(const char *path, IopTokenStore **out_store);
+IopStatus iop_token_store_new_file(const char *path, IopTokenStore **out_store);
 
 /**
  * A store backed by the application's `callbacks` (copied; `load`, `compare_and_swap`,
@@ -845,7 +1313,7 @@ IopStatus iop_token_store_file_new(const char *path, IopTokenStore **out_store);
  * `callbacks` is NULL or valid for reads; its functions follow the documented contracts;
  * `out_store` is writable.
  */
-IopStatus iop_token_store_callback_new(const IopTokenStoreCallbacks *callbacks,
+IopStatus iop_token_store_new_callback(const IopTokenStoreCallbacks *callbacks,
                                        IopTokenStore **out_store);
 
 /**
@@ -858,8 +1326,9 @@ IopStatus iop_token_store_callback_new(const IopTokenStoreCallbacks *callbacks,
  * `<key_namespace>:<app_key>:<account>:record` and `…:lock`). `encryption_key`: NULL with
  * `key_len` 0 to store records as JSON, or 32 bytes (copied) to encrypt them with AES-256-GCM.
  * `lease_ms`: how long a refresh lock lasts unless released, so a host that dies holding it
- * delays the account this long (0: 30 000); a refresh must finish within it. `timeout_ms`: the
- * connect timeout and the timeout of each command (0: 5 000). Does not connect: calls fail with
+ * delays the account this long (at least 1; `IOP_USE_DEFAULT`: `IOP_DEFAULT_REDIS_LEASE_MS`);
+ * a refresh must finish within it. `timeout_ms`: the connect timeout and the timeout of each
+ * command (at least 1; `IOP_USE_DEFAULT`: `IOP_DEFAULT_REDIS_TIMEOUT_MS`). Does not connect: calls fail with
  * `IOP_ERR_CONNECT`, `IOP_ERR_NETWORK` or `IOP_ERR_TIMEOUT` while Redis is unreachable and work
  * again once it is back. On `IOP_OK` writes `*out_store`: owned, release with
  * `iop_token_store_free`.
@@ -868,13 +1337,13 @@ IopStatus iop_token_store_callback_new(const IopTokenStoreCallbacks *callbacks,
  * Strings are NULL or NUL-terminated; `encryption_key` is NULL or has `key_len` readable
  * bytes; `out_store` is writable.
  */
-IopStatus iop_token_store_redis_new(const char *url,
+IopStatus iop_token_store_new_redis(const char *url,
                                     const char *key_namespace,
                                     const char *app_key,
                                     const uint8_t *encryption_key,
                                     size_t key_len,
-                                    uint64_t lease_ms,
-                                    uint64_t timeout_ms,
+                                    int64_t lease_ms,
+                                    int64_t timeout_ms,
                                     IopTokenStore **out_store);
 
 /**
@@ -895,15 +1364,15 @@ void iop_token_store_free(IopTokenStore *store);
 IopStatus iop_token_store_value_set(IopTokenStoreValue *value, const char *text);
 
 /**
- * The accounts whose re-authorization deadline falls within `within_s` seconds from now
- * (passed ones included), soonest first, as a JSON array of
+ * Reads the store: the accounts whose re-authorization deadline falls within `within_ms`
+ * milliseconds from now (at least 0; passed ones included), soonest first, as a JSON array of
  * `{"account":…,"reauthorize_by":<epoch ms>}`. On `IOP_OK` writes `*out_json`: owned,
  * release with `iop_string_free`.
  *
  * # Safety
  * `store` is NULL or live; `out_json` is writable.
  */
-IopStatus iop_token_store_due_json(const IopTokenStore *store, int64_t within_s, char **out_json);
+IopStatus iop_token_store_list_due(const IopTokenStore *store, int64_t within_ms, char **out_json);
 
 /**
  * Releases a string the library returned as owned (`char *`). NULL does nothing.
@@ -938,14 +1407,28 @@ IopStatus iop_token_refresh(const IopClient *client,
                             IopToken **out_token);
 
 /**
- * Parses a token response body received at `received_at_ms` (epoch ms; relative lifetimes
- * are counted from it). An error envelope is `IOP_ERR_PLATFORM`. On `IOP_OK` writes
+ * Parses a token response body received at `received_at_ms` (epoch ms, at least 0;
+ * `IOP_USE_DEFAULT`: now; relative lifetimes are counted from it). An error envelope is `IOP_ERR_PLATFORM`. On `IOP_OK` writes
  * `*out_token`: owned, release with `iop_token_free`.
  *
  * # Safety
  * `response_json` is NULL or NUL-terminated; `out_token` is writable.
  */
-IopStatus iop_token_parse(const char *response_json, int64_t received_at_ms, IopToken **out_token);
+IopStatus iop_token_parse(const char *response_json,
+                          int64_t received_at_ms,
+                          IopToken **out_token);
+
+/**
+ * Rebuilds a token from the JSON `iop_token_to_json` wrote (for example one an application
+ * stored and hands back to `iop_token_manager_store_grant`). Unknown fields, missing tokens or
+ * expiries are `IOP_ERR_INVALID_ARGUMENT` (the message never quotes the text).
+ * `iop_token_raw_json` of the result is `json`. On `IOP_OK` writes `*out_token`: owned,
+ * release with `iop_token_free`.
+ *
+ * # Safety
+ * `json` is NULL or NUL-terminated; `out_token` is writable.
+ */
+IopStatus iop_token_from_json(const char *json, IopToken **out_token);
 
 /**
  * Frees a token. NULL does nothing.
@@ -1144,7 +1627,7 @@ const char *iop_token_country_seller_id(const IopToken *token, size_t index);
 const char *iop_token_country_short_code(const IopToken *token, size_t index);
 
 /**
- * The library's version, e.g. `"0.1.0"`: static, never free it. Bindings compare its
+ * The library's version, e.g. `"0.2.0"`: static, never free it. Bindings compare its
  * major and minor parts with the header they were built for.
  */
 const char *iop_version(void);

@@ -1,5 +1,5 @@
 //! Per-client settings: timeouts, partner id, trusted CAs, plain-HTTP opt-in, response cap,
-//! connect retries.
+//! connect retries, the keep-alive pool.
 
 use std::time::Duration;
 
@@ -7,16 +7,27 @@ use crate::error::{Error, Result};
 
 /// The `partner_id` sent by default: identifies this SDK to the gateway.
 pub const DEFAULT_PARTNER_ID: &str = concat!("iopkit-", env!("CARGO_PKG_VERSION"));
-/// Default connect timeout (the official SDKs' 15 s).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-/// Default read timeout (the official SDKs' 30 s).
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default cap on a response body.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
+/// Default connect timeout in milliseconds (the official SDKs' 15 s).
+pub const DEFAULT_CONNECT_TIMEOUT_MS: i64 = 15_000;
+/// Default read timeout in milliseconds (the official SDKs' 30 s).
+pub const DEFAULT_READ_TIMEOUT_MS: i64 = 30_000;
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(DEFAULT_CONNECT_TIMEOUT_MS as u64);
+/// Default read timeout.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_millis(DEFAULT_READ_TIMEOUT_MS as u64);
+/// Default cap on a response body, in bytes (8 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: i64 = 8_388_608;
 /// Default number of retries after a connect failure (3 attempts in all).
-pub const DEFAULT_MAX_CONNECT_RETRIES: u32 = 2;
+pub const DEFAULT_MAX_CONNECT_RETRIES: i32 = 2;
 /// Most retries after a connect failure that may be configured.
-pub const MAX_CONNECT_RETRIES_LIMIT: u32 = 10;
+pub const MAX_CONNECT_RETRIES_LIMIT: i32 = 10;
+/// Default number of idle keep-alive connections a client keeps per host, enough for as many
+/// threads (or batch workers) calling at once without opening new connections.
+pub const DEFAULT_MAX_IDLE_CONNECTIONS: i64 = 32;
+/// Most idle keep-alive connections per host that may be configured.
+pub const MAX_IDLE_CONNECTIONS_LIMIT: i64 = 1024;
+/// Default time an idle keep-alive connection is kept before it is closed, in milliseconds.
+pub const DEFAULT_IDLE_TIMEOUT_MS: i64 = 15_000;
 /// Default cap on the wait between two connect attempts.
 pub const DEFAULT_RETRY_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
@@ -40,6 +51,10 @@ pub struct ClientConfig {
     pub max_connect_retries: u32,
     /// Cap on the wait between two connect attempts (100 ms, doubling, with jitter).
     pub retry_backoff_max: Duration,
+    /// Idle keep-alive connections kept per host (0: none, every call connects anew).
+    pub max_idle_connections: usize,
+    /// How long an idle keep-alive connection is kept.
+    pub idle_timeout: Duration,
 }
 
 impl Default for ClientConfig {
@@ -50,9 +65,11 @@ impl Default for ClientConfig {
             partner_id: DEFAULT_PARTNER_ID.to_owned(),
             ca_bundle_pem: None,
             allow_insecure_http: false,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            max_connect_retries: DEFAULT_MAX_CONNECT_RETRIES,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES as u64,
+            max_connect_retries: DEFAULT_MAX_CONNECT_RETRIES as u32,
             retry_backoff_max: DEFAULT_RETRY_BACKOFF_MAX,
+            max_idle_connections: DEFAULT_MAX_IDLE_CONNECTIONS as usize,
+            idle_timeout: Duration::from_millis(DEFAULT_IDLE_TIMEOUT_MS as u64),
         }
     }
 }
@@ -72,7 +89,7 @@ impl ClientConfig {
         if self.max_response_bytes == 0 {
             return Err(Error::invalid_argument("max_response_bytes", "must be greater than zero"));
         }
-        if self.max_connect_retries > MAX_CONNECT_RETRIES_LIMIT {
+        if self.max_connect_retries > MAX_CONNECT_RETRIES_LIMIT as u32 {
             return Err(Error::invalid_argument("max_connect_retries", "must be at most 10"));
         }
         if self.retry_backoff_max > Duration::from_secs(60) {

@@ -28,6 +28,10 @@ pub enum ErrorKind {
     /// The seller must authorize the app again (the refresh token is dead or expired, the
     /// grant cannot be refreshed, or no token is stored): no refresh can help.
     ReauthorizationRequired,
+    /// A push message (webhook) was refused: its `Authorization` is missing, malformed or does
+    /// not match the body, or the body is not a push message. The platform-error code says which:
+    /// `MissingAuthorization`, `MalformedAuthorization`, `SignatureMismatch`, `MalformedBody`.
+    PushRejected,
     /// A bug in this library (such as a caught panic).
     Internal,
 }
@@ -95,6 +99,19 @@ impl Error {
         }
     }
 
+    /// A refused push message: `code` (one of the [`ErrorKind::PushRejected`] codes) is given as
+    /// the platform-error code, so callers can tell the reasons apart. `message` must not quote
+    /// the header, the body or the secret.
+    pub(crate) fn push_rejected(code: &str, message: &str) -> Error {
+        Error {
+            kind: ErrorKind::PushRejected,
+            message: format!("push message rejected ({code}): {message}"),
+            http_status: None,
+            platform: Some(Box::new(PlatformError { code: code.to_owned(), ..PlatformError::default() })),
+            retry_after: None,
+        }
+    }
+
     /// Attaches the HTTP status the error arrived with.
     pub fn with_http_status(mut self, status: u16) -> Error {
         self.http_status = Some(status);
@@ -134,7 +151,8 @@ impl Error {
         self.http_status
     }
 
-    /// The platform's error fields, for [`ErrorKind::Platform`].
+    /// The platform's error fields, for [`ErrorKind::Platform`] (and the reason code of
+    /// [`ErrorKind::PushRejected`]).
     pub fn platform_error(&self) -> Option<&PlatformError> {
         self.platform.as_deref()
     }

@@ -4,22 +4,23 @@
 //! Layers, each in its own module: [`sign`] (the signature), [`request`] and [`response`]
 //! (what is sent and received), [`token`] (normalized tokens), [`client`] (signing + HTTP
 //! through [`transport`]), [`enos`] (the EnOS token service and signed calls), [`authorize`]
-//! (authorization links and their `state`), [`diagnose`] and [`skew`] (why a signature was
-//! rejected), and [`ffi`] (the C ABI).
+//! (authorization links and their `state`), [`push`] (verifying push messages), [`skew`] (the gateway's clock, for a rejected
+//! signature), and [`ffi`] (the C ABI).
 
 #![warn(missing_docs)]
 
 pub mod authorize;
+pub mod batch;
 pub mod client;
 pub mod config;
 pub mod datetime;
-pub mod diagnose;
 pub mod enos;
 pub mod error;
 pub mod ffi;
 mod gateway;
 pub mod manager;
 pub mod protocol;
+pub mod push;
 mod redact;
 pub mod request;
 pub mod response;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -13,7 +13,8 @@ use crate::secret::Secret;
 const MIN_ABSOLUTE_MS: i64 = 1_000_000_000_000;
 
 /// One entry of Lazada's per-country list (`country_user_info` / `country_user_info_list`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CountryUserInfo {
     /// Country code, e.g. `sg`.
     pub country: Option<String>,
@@ -83,26 +84,39 @@ impl fmt::Debug for Token {
     }
 }
 
-/// The normalized form written by [`Token::to_json`].
-#[derive(Serialize)]
-struct TokenJson<'a> {
-    access_token: &'a str,
-    refresh_token: &'a str,
+/// The normalized form written by [`Token::to_json`] and read by [`Token::from_normalized_json`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenJson {
+    access_token: String,
+    refresh_token: String,
     expires_at: i64,
     refresh_expires_at: Option<i64>,
     can_refresh: bool,
-    account: &'a Option<String>,
-    account_platform: &'a Option<String>,
-    account_id: &'a Option<String>,
-    seller_id: &'a Option<String>,
-    user_id: &'a Option<String>,
-    short_code: &'a Option<String>,
-    country: &'a Option<String>,
-    country_user_info: &'a [CountryUserInfo],
-    havana_id: &'a Option<String>,
-    user_nick: &'a Option<String>,
-    locale: &'a Option<String>,
-    sp: &'a Option<String>,
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    account_platform: Option<String>,
+    #[serde(default)]
+    account_id: Option<String>,
+    #[serde(default)]
+    seller_id: Option<String>,
+    #[serde(default)]
+    user_id: Option<String>,
+    #[serde(default)]
+    short_code: Option<String>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    country_user_info: Vec<CountryUserInfo>,
+    #[serde(default)]
+    havana_id: Option<String>,
+    #[serde(default)]
+    user_nick: Option<String>,
+    #[serde(default)]
+    locale: Option<String>,
+    #[serde(default)]
+    sp: Option<String>,
 }
 
 impl Token {
@@ -194,25 +208,66 @@ impl Token {
     /// The normalized token as JSON (contains the tokens: store it like a password).
     pub fn to_json(&self) -> String {
         let json = TokenJson {
-            access_token: self.access_token.expose(),
-            refresh_token: self.refresh_token.expose(),
+            access_token: self.access_token.expose().to_owned(),
+            refresh_token: self.refresh_token.expose().to_owned(),
             expires_at: self.expires_at_ms,
             refresh_expires_at: self.refresh_expires_at_ms,
             can_refresh: self.can_refresh,
-            account: &self.account,
-            account_platform: &self.account_platform,
-            account_id: &self.account_id,
-            seller_id: &self.seller_id,
-            user_id: &self.user_id,
-            short_code: &self.short_code,
-            country: &self.country,
-            country_user_info: &self.country_user_info,
-            havana_id: &self.havana_id,
-            user_nick: &self.user_nick,
-            locale: &self.locale,
-            sp: &self.sp,
+            account: self.account.clone(),
+            account_platform: self.account_platform.clone(),
+            account_id: self.account_id.clone(),
+            seller_id: self.seller_id.clone(),
+            user_id: self.user_id.clone(),
+            short_code: self.short_code.clone(),
+            country: self.country.clone(),
+            country_user_info: self.country_user_info.clone(),
+            havana_id: self.havana_id.clone(),
+            user_nick: self.user_nick.clone(),
+            locale: self.locale.clone(),
+            sp: self.sp.clone(),
         };
         serde_json::to_string(&json).expect("a struct of strings and numbers serializes")
+    }
+
+    /// Reads the normalized JSON that [`Token::to_json`] writes (the inverse: a token stored by
+    /// an application and handed back). Its `raw` is that text. Unknown fields and missing
+    /// tokens or expiries are invalid-argument errors (never quoting the text, which holds
+    /// secrets).
+    pub fn from_normalized_json(text: &str) -> Result<Token> {
+        let json: TokenJson = serde_json::from_str(text).map_err(|e| {
+            // serde's message may quote a value: keep it only when it names a field.
+            // serde's message may quote the text: name only fields of ours.
+            let said = e.to_string();
+            let what = match said.split(" at line").next() {
+                Some(m) if m.starts_with("missing field") => m.to_owned(),
+                Some(m) if m.starts_with("unknown field") => "an unknown field".to_owned(),
+                _ => format!("{:?} error", e.classify()).to_lowercase(),
+            };
+            Error::invalid_argument(
+                "json",
+                &format!("is not a normalized token ({what} at line {}, column {})", e.line(), e.column()),
+            )
+        })?;
+        Ok(Token {
+            access_token: Secret::new(&json.access_token),
+            refresh_token: Secret::new(&json.refresh_token),
+            expires_at_ms: json.expires_at,
+            refresh_expires_at_ms: json.refresh_expires_at,
+            can_refresh: json.can_refresh,
+            account: json.account,
+            account_platform: json.account_platform,
+            account_id: json.account_id,
+            seller_id: json.seller_id,
+            user_id: json.user_id,
+            short_code: json.short_code,
+            country: json.country,
+            country_user_info: json.country_user_info,
+            havana_id: json.havana_id,
+            user_nick: json.user_nick,
+            locale: json.locale,
+            sp: json.sp,
+            raw: Secret::new(text),
+        })
     }
 }
 

@@ -147,7 +147,7 @@ fn reset_is_a_network_error() {
 #[test]
 fn default_response_cap_is_8_mib() {
     let sb = sandbox();
-    let cap = iop::config::DEFAULT_MAX_RESPONSE_BYTES;
+    let cap = iop::config::DEFAULT_MAX_RESPONSE_BYTES as u64;
     assert_eq!(cap, 8 * 1024 * 1024);
     let (result, _) = faulted(&sb, &format!("oversized;bytes={cap}"), ClientConfig::default());
     let r = result.expect("a body of exactly the cap is accepted");

@@ -426,6 +426,43 @@ fn transport_flows(a: &mut Audit) {
     a.error("over the size cap", &capped.unwrap().create_token(UNKNOWN_CODE).unwrap_err());
 }
 
+/// Push messages refused for every reason: the errors (Rust and C) quote neither the secret, nor
+/// the Authorization header, nor the body.
+fn push_flows(a: &mut Audit) {
+    use iop::ffi::push::{iop_push_receiver_free, iop_push_receiver_new, iop_push_receiver_verify};
+    use iop::push::{PushReceiver, sign_push};
+    const MARK: &str = "AUDIT-PUSH-body-4e5d6c";
+    let body = format!(r#"{{"seller_id":"{MARK}","message_type":0,"data":{{"note":"{MARK}"}},"timestamp":1}}"#);
+    let wrong = sign_push(APP_KEY, WRONG_SECRET, body.as_bytes());
+    let not_push = format!(r#"["{MARK}"]"#);
+    let not_push_auth = sign_push(APP_KEY, APP_SECRET, not_push.as_bytes());
+    for value in [MARK, wrong.as_str(), not_push_auth.as_str()] {
+        a.secret(value);
+    }
+    let r = PushReceiver::new(APP_KEY, APP_SECRET, 10).unwrap();
+    a.debug("PushReceiver", &r);
+    a.asked(r.sign(body.as_bytes()));
+    a.error("push: wrong signature", &r.verify(Some(&wrong), body.as_bytes()).unwrap_err());
+    a.error("push: upper-case wrong signature", &r.verify(Some(&wrong.to_uppercase()), body.as_bytes()).unwrap_err());
+    a.error("push: no header", &r.verify(None, body.as_bytes()).unwrap_err());
+    a.error("push: malformed header", &r.verify(Some(&format!("{wrong}{MARK}")), body.as_bytes()).unwrap_err());
+    a.error("push: not a push body", &r.verify(Some(&not_push_auth), not_push.as_bytes()).unwrap_err());
+    let c = |s: &str| CString::new(s).unwrap();
+    unsafe {
+        let mut receiver = ptr::null_mut();
+        let (key, secret) = (c(APP_KEY), c(APP_SECRET));
+        assert_eq!(iop_push_receiver_new(key.as_ptr(), secret.as_ptr(), -1, &mut receiver), IopStatus::IOP_OK);
+        for (label, auth, b) in [("wrong", &wrong, &body), ("not a push", &not_push_auth, &not_push)] {
+            let mut m = ptr::null_mut();
+            let auth = c(auth);
+            let status = iop_push_receiver_verify(receiver, auth.as_ptr(), b.as_ptr(), b.len(), &mut m);
+            assert_eq!(status, IopStatus::IOP_ERR_PUSH_REJECTED);
+            last_error(a, &format!("C push {label}"));
+        }
+        iop_push_receiver_free(receiver);
+    }
+}
+
 /// Reads the C ABI's thread-local last error into the audit.
 fn last_error(a: &mut Audit, label: &str) {
     let text = |p: *const c_char| {
@@ -435,6 +472,8 @@ fn last_error(a: &mut Audit, label: &str) {
     a.text(&format!("{label}: last error code"), text(iop_last_error_code()));
     a.text(&format!("{label}: last error type"), text(iop_last_error_type()));
     a.text(&format!("{label}: last error sub code"), text(iop_last_error_sub_code()));
+    a.text(&format!("{label}: last error sub message"), text(iop_last_error_sub_message()));
+    a.text(&format!("{label}: last error sub message"), text(iop_last_error_sub_message()));
     a.text(&format!("{label}: last error request id"), text(iop_last_error_request_id()));
 }
 
@@ -445,7 +484,10 @@ fn c_abi_flows(a: &mut Audit, sb: &Sandbox) {
     unsafe {
         for url in [sb.base_url(Flavour::Lazada), echo] {
             let mut client = ptr::null_mut();
-            assert_eq!(iop_client_new(c(&url).as_ptr(), key.as_ptr(), secret.as_ptr(), &mut client), IopStatus::IOP_OK);
+            assert_eq!(
+                iop_client_new(c(&url).as_ptr(), key.as_ptr(), secret.as_ptr(), ptr::null(), &mut client),
+                IopStatus::IOP_OK
+            );
             let mut token = ptr::null_mut();
             assert_ne!(iop_token_create(client, c(UNKNOWN_CODE).as_ptr(), &mut token), IopStatus::IOP_OK);
             last_error(a, "iop_token_create");
@@ -470,7 +512,10 @@ fn c_abi_flows(a: &mut Audit, sb: &Sandbox) {
         }
         let mut client = ptr::null_mut();
         let bad_url = c(&format!("ftp://{APP_SECRET}/rest"));
-        assert_ne!(iop_client_new(bad_url.as_ptr(), key.as_ptr(), secret.as_ptr(), &mut client), IopStatus::IOP_OK);
+        assert_ne!(
+            iop_client_new(bad_url.as_ptr(), key.as_ptr(), secret.as_ptr(), ptr::null(), &mut client),
+            IopStatus::IOP_OK
+        );
         last_error(a, "iop_client_new");
     }
 }
@@ -494,6 +539,7 @@ fn no_secret_appears_where_it_was_not_asked_for() {
     signing_flows(&mut a);
     transport_flows(&mut a);
     c_abi_flows(&mut a, &sb);
+    push_flows(&mut a);
     drop(sb);
     let records = captured_records();
     assert!(!records.is_empty(), "the logger saw nothing: is logging captured?");

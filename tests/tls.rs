@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use iop::ffi::client::{iop_client_free, iop_client_new, iop_client_set_ca_bundle};
+use iop::ffi::client::{iop_client_configure, iop_client_free, iop_client_new};
+use iop::ffi::config::{iop_config_free, iop_config_new, iop_config_set_ca_bundle};
 use iop::ffi::last_error::iop_last_error_message;
 use iop::ffi::status::IopStatus;
 use iop::ffi::token::{iop_token_access_token, iop_token_create, iop_token_free};
@@ -216,21 +217,34 @@ fn c_abi_trusts_a_ca_bundle_file() {
     let path_c = CString::new(pem_path.to_str().unwrap()).unwrap();
     unsafe {
         let mut client = ptr::null_mut();
-        assert_eq!(iop_client_new(url.as_ptr(), key_c.as_ptr(), secret_c.as_ptr(), &mut client), IopStatus::IOP_OK);
+        assert_eq!(
+            iop_client_new(url.as_ptr(), key_c.as_ptr(), secret_c.as_ptr(), ptr::null(), &mut client),
+            IopStatus::IOP_OK
+        );
         let mut token = ptr::null_mut();
         assert_eq!(iop_token_create(client, code_c.as_ptr(), &mut token), IopStatus::IOP_ERR_TLS);
         assert!(token.is_null());
         let message = CStr::from_ptr(iop_last_error_message()).to_string_lossy();
         assert!(message.starts_with("TLS error"), "{message}");
 
-        assert_eq!(iop_client_set_ca_bundle(client, path_c.as_ptr()), IopStatus::IOP_OK);
+        let mut config = ptr::null_mut();
+        assert_eq!(iop_config_new(&mut config), IopStatus::IOP_OK);
+        assert_eq!(iop_config_set_ca_bundle(config, path_c.as_ptr()), IopStatus::IOP_OK);
+        assert_eq!(iop_client_configure(client, config), IopStatus::IOP_OK);
         assert_eq!(iop_token_create(client, code_c.as_ptr(), &mut token), IopStatus::IOP_OK);
         assert_eq!(CStr::from_ptr(iop_token_access_token(token)).to_str().unwrap(), ACCESS_TOKEN);
         iop_token_free(token);
+
+        // NULL restores the built-in roots, which do not know the test CA.
+        assert_eq!(iop_config_set_ca_bundle(config, ptr::null()), IopStatus::IOP_OK);
+        assert_eq!(iop_client_configure(client, config), IopStatus::IOP_OK);
+        let mut refused = ptr::null_mut();
+        assert_eq!(iop_token_create(client, code_c.as_ptr(), &mut refused), IopStatus::IOP_ERR_TLS);
+        iop_config_free(config);
         iop_client_free(client);
     }
     std::fs::remove_dir_all(&dir).unwrap();
-    assert_eq!(server.requests(), 1);
+    assert_eq!(server.requests(), 1, "the refused handshakes sent no request");
 }
 
 #[test]

@@ -115,3 +115,40 @@ fn secrets_stay_out_of_debug_and_into_json() {
     assert_eq!(json["access_token"], "50000601c30atpedfgu3LVvik87Ixlsvle3mSoB7701ceb156fPunYZ43GBg");
     assert_eq!(json["seller_id"], "1001");
 }
+
+#[test]
+fn normalized_json_round_trips_every_field() {
+    for name in ["tw_create.json", "tw_refresh.json", "aliexpress_refresh_doc.json", "aliexpress_refresh_demo.json"] {
+        let t = parse(name);
+        let back = Token::from_normalized_json(&t.to_json()).unwrap();
+        assert_eq!(back.to_json(), t.to_json(), "{name}");
+        assert_eq!(back.raw.expose(), t.to_json(), "raw is the text read back");
+        assert_eq!(back.access_token.expose(), t.access_token.expose());
+        assert_eq!(back.country_user_info, t.country_user_info);
+    }
+}
+
+#[test]
+fn normalized_json_errors_name_the_problem_never_the_values() {
+    let secret = "AT-very-secret-token-value";
+    let cases = [
+        (
+            format!(r#"{{"access_token":"{secret}","refresh_token":"r","can_refresh":true}}"#),
+            "missing field `expires_at`",
+        ),
+        (
+            format!(
+                r#"{{"access_token":"{secret}","refresh_token":"r","expires_at":1,"refresh_expires_at":null,"can_refresh":true,"x":1}}"#
+            ),
+            "an unknown field",
+        ),
+        (format!(r#"{{"access_token":{secret:?},"expires_at":"{secret}"}}"#), "data error"),
+        (format!("{{\"access_token\":\"{secret}"), "eof error"),
+    ];
+    for (text, want) in cases {
+        let e = Token::from_normalized_json(&text).unwrap_err();
+        assert_eq!(e.kind(), iop::ErrorKind::InvalidArgument, "{text}");
+        assert!(e.message().contains(want), "{}: wanted {want}", e.message());
+        assert!(!e.message().contains(secret), "{}", e.message());
+    }
+}

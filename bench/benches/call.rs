@@ -2,14 +2,20 @@
 //! floor client (replaying the bytes iopkit sent, nothing else), then one client shared by 1, 2 and 4
 //! threads. The server is the one at `IOP_BENCH_URL` (so that every layer, C ABI and bindings
 //! included, talks to the same process), or one started in this process when it is unset.
+//!
+//! The same call over HTTPS (group `tls`): the Rust API with the run's CA as its only trusted
+//! root, next to the floor client over one rustls session. The server is the one at
+//! `IOP_BENCH_TLS_URL`, whose CA certificate is in the PEM file at `IOP_BENCH_CA`, or one
+//! started in this process (with a fresh CA) when they are unset.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use iop_bench::canned::CannedServer;
+use iop_bench::canned::{CannedServer, ServerOptions};
 use iop_bench::floor::FloorClient;
 use iop_bench::report::THREADS;
+use iop_bench::tls::BenchPki;
 use iop_bench::workload;
 
 fn calls(c: &mut Criterion) {
@@ -52,6 +58,39 @@ fn calls(c: &mut Criterion) {
     group.finish();
 }
 
+fn tls_calls(c: &mut Criterion) {
+    let (_local, url, ca_pem) = tls_server();
+    let client = workload::tls_client(&url, &ca_pem).expect("TLS client");
+    let request = workload::token_request().expect("request");
+    assert!(
+        client.execute(&request, None, None).expect("execute over TLS").is_success(),
+        "the TLS canned server must answer a success"
+    );
+    let mut group = c.benchmark_group("tls");
+    group.sampling_mode(SamplingMode::Flat);
+    group.bench_function("rust_api", |b| b.iter(|| black_box(client.execute(&request, None, None).expect("execute"))));
+    let mut floor_client = FloorClient::replaying_tls(&url, &ca_pem).expect("TLS floor client");
+    group.bench_function("floor_client", |b| b.iter(|| black_box(floor_client.call().expect("floor call"))));
+    group.finish();
+}
+
+/// The TLS server's URL and CA (PEM), and the server itself when it runs in this process.
+fn tls_server() -> (Option<CannedServer>, String, Vec<u8>) {
+    match (std::env::var(workload::TLS_URL_VAR), std::env::var(workload::CA_VAR)) {
+        (Ok(url), Ok(ca)) if !url.is_empty() && !ca.is_empty() => {
+            let pem = std::fs::read(&ca).unwrap_or_else(|e| panic!("{}={ca}: {e}", workload::CA_VAR));
+            (None, url, pem)
+        }
+        _ => {
+            let pki = BenchPki::generate().expect("CA and certificate");
+            let options = ServerOptions { tls: Some(pki.server_config().expect("TLS config")), ..Default::default() };
+            let server = CannedServer::start_with(0, options).expect("TLS canned server");
+            let url = server.base_url();
+            (Some(server), url, pki.ca_pem().as_bytes().to_vec())
+        }
+    }
+}
+
 /// The server's URL, and the server itself when it runs in this process.
 fn server() -> (Option<CannedServer>, String) {
     match std::env::var(workload::URL_VAR) {
@@ -74,5 +113,5 @@ fn config() -> Criterion {
         .without_plots()
 }
 
-criterion_group! { name = benches; config = config(); targets = calls }
+criterion_group! { name = benches; config = config(); targets = calls, tls_calls }
 criterion_main!(benches);

@@ -1,19 +1,25 @@
 //! The canned-response server: a minimal keep-alive HTTP/1.1 server on loopback that answers
-//! every request at once with the same token JSON (`code` "0", so clients parse a success).
+//! every request with the same token JSON (`code` "0", so clients parse a success).
 //!
 //! It reads each request's head and its `Content-Length` body, then writes the prebuilt
-//! response. One thread per connection. It verifies nothing, so the time measured is the
-//! client's, not the server's (the sandbox verifies signatures and would dominate).
+//! response: at once, or [`ServerOptions::delay`] after the request was read (a latency-bound
+//! gateway). One thread per connection, so connections are served concurrently. Plain HTTP, or
+//! HTTPS with [`ServerOptions::tls`] (see [`crate::tls`]). It verifies nothing, so the time
+//! measured is the client's, not the server's (the sandbox verifies signatures and would
+//! dominate).
 //!
 //! It keeps the bytes of the first request it answers and returns them to
 //! `GET /_bench/request` (404 before any), so that the floor clients replay exactly what
-//! iopkit sent.
+//! iopkit sent; and it answers `GET /_bench/stats` with its [`Counters`] as JSON
+//! (`{"connections":N,"requests":M}`), so that a client process can count the connections its
+//! run opened. Neither is delayed nor counted as a request.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread;
+use std::time::Duration;
 
 /// The body of every response: a Lazada `/auth/token/create` success.
 pub const TOKEN_BODY: &str = concat!(
@@ -30,12 +36,24 @@ const MAX_HEAD: usize = 64 * 1024;
 
 /// The request line that asks for the captured request.
 pub const CAPTURE_REQUEST_LINE: &str = "GET /_bench/request HTTP/1.1";
+/// The request line that asks for the counters (JSON).
+pub const STATS_REQUEST_LINE: &str = "GET /_bench/stats HTTP/1.1";
+
+/// How the server answers.
+#[derive(Clone, Default)]
+pub struct ServerOptions {
+    /// Serve HTTPS with this configuration (plain HTTP when `None`).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Wait this long after reading a request before writing its response.
+    pub delay: Duration,
+}
 
 /// The state the connections share.
 struct Shared {
     response: Vec<u8>,
     counters: Arc<Counters>,
     captured: OnceLock<Vec<u8>>,
+    options: ServerOptions,
 }
 
 /// Counters of what the server has done.
@@ -51,7 +69,7 @@ impl Counters {
         self.connections.load(Ordering::Relaxed)
     }
 
-    /// Requests answered so far (requests for the captured request not counted).
+    /// Requests answered so far (requests for the captured request or the counters not counted).
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
     }
@@ -62,20 +80,31 @@ pub struct CannedServer {
     addr: SocketAddr,
     counters: Arc<Counters>,
     stop: Arc<AtomicBool>,
+    tls: bool,
 }
 
 impl CannedServer {
-    /// Starts a server on `127.0.0.1:port` (0 for an ephemeral port).
+    /// Starts a plain-HTTP server answering at once on `127.0.0.1:port` (0 for an ephemeral port).
     pub fn start(port: u16) -> io::Result<CannedServer> {
+        CannedServer::start_with(port, ServerOptions::default())
+    }
+
+    /// Starts a server on `127.0.0.1:port` (0 for an ephemeral port) with `options`.
+    pub fn start_with(port: u16, options: ServerOptions) -> io::Result<CannedServer> {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let addr = listener.local_addr()?;
         let counters = Arc::new(Counters::default());
         let stop = Arc::new(AtomicBool::new(false));
-        let shared =
-            Arc::new(Shared { response: response_bytes(), counters: Arc::clone(&counters), captured: OnceLock::new() });
+        let tls = options.tls.is_some();
+        let shared = Arc::new(Shared {
+            response: response_bytes(),
+            counters: Arc::clone(&counters),
+            captured: OnceLock::new(),
+            options,
+        });
         let s = Arc::clone(&stop);
         thread::Builder::new().name("canned-accept".into()).spawn(move || accept_loop(listener, shared, s))?;
-        Ok(CannedServer { addr, counters, stop })
+        Ok(CannedServer { addr, counters, stop, tls })
     }
 
     /// The address it listens on.
@@ -83,9 +112,9 @@ impl CannedServer {
         self.addr
     }
 
-    /// The gateway URL to give a client: `http://127.0.0.1:PORT/rest`.
+    /// The gateway URL to give a client: `http://127.0.0.1:PORT/rest` (`https://` with TLS).
     pub fn base_url(&self) -> String {
-        format!("http://{}/rest", self.addr)
+        format!("{}://{}/rest", if self.tls { "https" } else { "http" }, self.addr)
     }
 
     /// What the server has done so far.
@@ -119,13 +148,22 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, stop: Arc<AtomicBool>
         let Ok(stream) = stream else { continue };
         shared.counters.connections.fetch_add(1, Ordering::Relaxed);
         let shared = Arc::clone(&shared);
-        let _ = thread::Builder::new().name("canned-conn".into()).spawn(move || serve(stream, &shared));
+        let _ = thread::Builder::new().name("canned-conn".into()).spawn(move || {
+            let _ = stream.set_nodelay(true);
+            match &shared.options.tls {
+                None => serve(stream, &shared),
+                Some(config) => {
+                    // The handshake happens on the first read; a failed one ends the connection.
+                    let Ok(conn) = rustls::ServerConnection::new(Arc::clone(config)) else { return };
+                    serve(rustls::StreamOwned::new(conn, stream), &shared)
+                }
+            }
+        });
     }
 }
 
 /// Answers every request on one connection until the peer closes it (or asks to).
-fn serve(mut stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_nodelay(true);
+fn serve(mut stream: impl Read + Write, shared: &Shared) {
     let mut buf: Vec<u8> = Vec::with_capacity(8192);
     let mut chunk = [0u8; 8192];
     loop {
@@ -153,11 +191,17 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
         }
         let written = if buf.starts_with(CAPTURE_REQUEST_LINE.as_bytes()) {
             stream.write_all(&captured_response(shared.captured.get()))
+        } else if buf.starts_with(STATS_REQUEST_LINE.as_bytes()) {
+            stream.write_all(&stats_response(&shared.counters))
         } else {
             shared.captured.get_or_init(|| buf[..total].to_vec());
+            if !shared.options.delay.is_zero() {
+                thread::sleep(shared.options.delay);
+            }
             shared.counters.requests.fetch_add(1, Ordering::Relaxed);
             stream.write_all(&shared.response)
         };
+        let written = written.and_then(|()| stream.flush());
         buf.drain(..total);
         if written.is_err() {
             return;
@@ -180,6 +224,13 @@ fn captured_response(captured: Option<&Vec<u8>>) -> Vec<u8> {
         }
         None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_vec(),
     }
+}
+
+/// The answer to `GET /_bench/stats`: the counters as JSON.
+fn stats_response(counters: &Counters) -> Vec<u8> {
+    let body = format!(r#"{{"connections":{},"requests":{}}}"#, counters.connections(), counters.requests());
+    format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+        .into_bytes()
 }
 
 /// `Content-Length` (0 when absent) and whether the client sent `Connection: close`.

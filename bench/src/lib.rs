@@ -6,8 +6,10 @@
 #![warn(missing_docs)]
 
 pub mod canned;
+pub mod concurrent;
 pub mod floor;
 pub mod report;
 pub mod sources;
 pub mod stats;
+pub mod tls;
 pub mod workload;

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::concurrent::{LATENCY_CALLS, POOL_CALLS, POOL_THREADS, latency_file, pool_file};
 use crate::sources;
 use crate::stats::Summary;
 
@@ -21,6 +22,10 @@ pub const FLAT_MEMORY_KIB: f64 = 64.0;
 
 /// Thread counts of the shared-client rows.
 pub const THREADS: [u32; 3] = [1, 2, 4];
+/// Target: connections a fresh client may open for 4,000 calls from 8 threads (one a thread).
+pub const POOL_CONNECTIONS_TARGET: f64 = 8.0;
+/// Target: calls per second of a C ABI batch of 2,000 at concurrency 16 against the 20 ms server.
+pub const C_BATCH_TARGET_PER_S: f64 = 600.0;
 
 /// A binding's row: label and sample file (under `raw/`); for JMH, the prefix of its result
 /// files (`java-jmh.<round>.json`, pooled).
@@ -67,7 +72,10 @@ pub fn build(dir: &Path) -> Report {
     let mut b = Builder { dir, rows: Vec::new(), missing: Vec::new(), missed: Vec::new() };
     b.signing();
     b.calls();
+    b.tls();
     b.threads();
+    b.pool();
+    b.latency();
     b.memory_and_size();
     let markdown = render(&machine_line(dir), &b.rows, &b.missed, &b.missing);
     Report { markdown, missing: b.missing, missed: b.missed }
@@ -247,6 +255,148 @@ impl Builder<'_> {
         }
     }
 
+    fn rate_row(&mut self, what: String, s: Summary, compared: String, target: String) {
+        let spread = if s.n > 1 { format!("{}–{}/s", thousands(s.p25), thousands(s.p75)) } else { "1 run".into() };
+        self.rows.push(Row { what, median: format!("{}/s", thousands(s.median)), spread, compared, target });
+    }
+
+    fn tls(&mut self) {
+        self.rows.push(Row::section(
+            "One call over HTTPS, loopback, verified against the run's CA (µs per call; one keep-alive connection)",
+        ));
+        let plain = |b: &Self, id: &str| b.criterion_us(id).ok().and_then(|v| Summary::of(&v));
+        let over_plain = |s: Summary, p: Option<Summary>| {
+            p.map_or(String::new(), |p| format!("; {} over plain HTTP", signed_us(s.median - p.median)))
+        };
+        let what = "floor: minimal keep-alive client over one rustls session, Rust (criterion)";
+        let floor = self.us(what, self.criterion_us("tls/floor_client"));
+        if let Some(f) = floor {
+            let compared = over_plain(f, plain(self, "call/floor_client")).trim_start_matches("; ").to_owned();
+            self.time_row(what, f, compared, "".into());
+        }
+        let what = "Rust API `Client::execute` over TLS, `ca_bundle_pem` = the CA (criterion)";
+        if let Some(s) = self.us(what, self.criterion_us("tls/rust_api")) {
+            let ratio = floor.map_or(String::new(), |f| format!("{:.2}× Rust TLS floor", s.median / f.median));
+            let compared = format!("{ratio}{}", over_plain(s, plain(self, "call/rust_api")));
+            self.time_row(what, s, compared.trim_start_matches("; ").to_owned(), "".into());
+        }
+        let line = |b: &Self, file: &str| sources::line_samples(&b.raw(file)).ok().and_then(|v| Summary::of(&v));
+        let what = "floor: minimal keep-alive client over one OpenSSL session, C (interleaved with the C ABI's)";
+        let c_floor = self.us(what, sources::line_samples(&self.raw("c_floor_tls.txt")));
+        if let Some(f) = c_floor {
+            let compared = over_plain(f, line(self, "c_floor.txt")).trim_start_matches("; ").to_owned();
+            self.time_row(what, f, compared, "".into());
+        }
+        let what = "C ABI `iop_client_execute` over TLS, `iop_config_set_ca_bundle` (C timing loop)";
+        if let Some(s) = self.us(what, sources::line_samples(&self.raw("c_abi_tls.txt"))) {
+            let ratio = c_floor.map_or(String::new(), |f| format!("{:.2}× C TLS floor", s.median / f.median));
+            let compared = format!("{ratio}{}", over_plain(s, line(self, "c_abi.txt")));
+            self.time_row(what, s, compared.trim_start_matches("; ").to_owned(), "".into());
+        }
+    }
+
+    fn pool(&mut self) {
+        self.rows.push(Row::section(&format!(
+            "One fresh Rust client shared by N threads, {} calls in all (calls per second; connections the server accepted)",
+            thousands(POOL_CALLS as f64)
+        )));
+        let mut single: Option<f64> = None;
+        for n in POOL_THREADS {
+            let what = format!("{n} thread{}", if n == 1 { "" } else { "s" });
+            let Some(rate) = self.us(&what, sources::line_samples(&self.raw(&pool_file("rate", n)))) else { continue };
+            let conns = sources::line_samples(&self.raw(&pool_file("conns", n)));
+            let (opened, target) = match conns.as_deref().ok().and_then(Summary::of) {
+                Some(c) => {
+                    let most = conns.as_deref().unwrap_or(&[]).iter().copied().fold(0.0, f64::max);
+                    let plural = |v: f64| if v == 1.0 { "" } else { "s" };
+                    let opened = if c.n > 1 {
+                        format!(
+                            "{:.0} connection{} opened (most in one of {} runs: {most:.0})",
+                            c.median,
+                            plural(c.median),
+                            c.n
+                        )
+                    } else {
+                        format!("{:.0} connection{} opened", c.median, plural(c.median))
+                    };
+                    let target = if n == 8 {
+                        self.check(
+                            most <= POOL_CONNECTIONS_TARGET,
+                            format!("≤ {POOL_CONNECTIONS_TARGET} connections"),
+                            format!(
+                                "pool: 8 threads × {} calls opened {most:.0} connections, over {POOL_CONNECTIONS_TARGET}",
+                                thousands(POOL_CALLS as f64)
+                            ),
+                        )
+                    } else {
+                        String::new()
+                    };
+                    (opened, target)
+                }
+                None => {
+                    let e = conns.err().unwrap_or_else(|| "no usable samples".into());
+                    self.missing.push(format!("{what} (connections): {e}"));
+                    (
+                        "connections: not measured".into(),
+                        if n == 8 { "≤ 8 connections: not measured".into() } else { String::new() },
+                    )
+                }
+            };
+            let times = single.map_or(String::new(), |one| format!("{:.2}× 1 thread; ", rate.median / one));
+            single = single.or(Some(rate.median));
+            self.rate_row(what, rate, format!("{times}{opened}"), target);
+        }
+    }
+
+    fn latency(&mut self) {
+        self.rows.push(Row::section(&format!(
+            "Latency-bound: {} calls through one client to a server answering each request 20 ms after reading it \
+             (calls per second)",
+            thousands(LATENCY_CALLS as f64)
+        )));
+        for (lang, label, threads, batch) in [
+            ("rust", "Rust", "`Client::execute` from 16 threads", "batch `Client::execute_all`, concurrency 16"),
+            ("c", "C ABI", "`iop_client_execute` from 16 threads", "batch `iop_client_execute_batch`, concurrency 16"),
+        ] {
+            let file = self.raw(&latency_file(lang, "sequential"));
+            // The file's comment says how many calls (fewer with --quick).
+            let calls = std::fs::read_to_string(&file).ok().and_then(|text| {
+                let head = text.lines().next()?.strip_prefix('#')?.to_owned();
+                let before = head.split(" calls one after another").next().filter(|b| b.len() < head.len())?;
+                before.rsplit(' ').next()?.parse::<f64>().ok()
+            });
+            let what = match calls {
+                Some(n) => format!("{label}: sequential, one thread ({} calls)", thousands(n)),
+                None => format!("{label}: sequential, one thread"),
+            };
+            let seq = self.us(&what, sources::line_samples(&file));
+            if let Some(s) = seq {
+                self.rate_row(what, s, format!("{:.1} ms a call", 1000.0 / s.median), "".into());
+            }
+            for (mode, name) in [("threads", threads), ("batch", batch)] {
+                let what = format!("{label}: {name}");
+                let Some(s) = self.us(&what, sources::line_samples(&self.raw(&latency_file(lang, mode)))) else {
+                    continue;
+                };
+                let compared = seq.map_or(String::new(), |q| format!("{:.1}× sequential", s.median / q.median));
+                let target = if lang == "c" && mode == "batch" {
+                    self.check(
+                        s.median >= C_BATCH_TARGET_PER_S,
+                        format!("≥ {C_BATCH_TARGET_PER_S}/s"),
+                        format!(
+                            "C batch: {}/s, {}/s under the {C_BATCH_TARGET_PER_S}/s target",
+                            thousands(s.median),
+                            thousands(C_BATCH_TARGET_PER_S - s.median)
+                        ),
+                    )
+                } else {
+                    String::new()
+                };
+                self.rate_row(what, s, compared, target);
+            }
+        }
+    }
+
     fn memory_and_size(&mut self) {
         self.rows.push(Row::section("Memory and size"));
         let what = "peak RSS of a process making 100,000 C ABI calls";
@@ -361,6 +511,11 @@ fn us(v: f64) -> String {
     }
 }
 
+/// A difference in µs with its sign: "+1.20 µs", "−0.50 µs".
+fn signed_us(v: f64) -> String {
+    format!("{}{}", if v < 0.0 { "−" } else { "+" }, us(v.abs()))
+}
+
 fn spread_us(s: Summary) -> String {
     let (lo, hi) = (us(s.p25), us(s.p75));
     format!("{}–{}", lo.trim_end_matches(" µs"), hi)
@@ -386,6 +541,7 @@ fn thousands(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::concurrent::{latency_file, pool_file};
     use std::fs;
 
     #[test]
@@ -394,6 +550,8 @@ mod tests {
         assert_eq!(thousands(999.0), "999");
         assert_eq!(us(1.234), "1.23 µs");
         assert_eq!(us(23.45), "23.4 µs");
+        assert_eq!(signed_us(-1.25), "−1.25 µs");
+        assert_eq!(signed_us(1.25), "+1.25 µs");
         assert_eq!(spread_us(Summary { median: 2.0, p25: 1.5, p75: 2.5, n: 3 }), "1.50–2.50 µs");
     }
 
@@ -442,6 +600,45 @@ mod tests {
         assert!(report.missing.iter().any(|m| m.starts_with("Rust API")));
         assert!(report.missing.iter().any(|m| m.starts_with("libiop.so")));
         assert!(report.markdown.contains("7700 / 7950 / 7950 KiB | flat (≤ 64 KiB over the last 50k calls): met"));
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn many_calls_rows() {
+        let dir = std::env::temp_dir().join(format!("iop-bench-report-many-{}", std::process::id()));
+        let raw = dir.join("raw");
+        fs::create_dir_all(&raw).unwrap();
+        for (n, rate, conns) in [(1, "10000\n12000\n", "1\n1\n"), (2, "15000\n", "2\n"), (4, "18000\n", "4\n")] {
+            fs::write(raw.join(pool_file("rate", n)), rate).unwrap();
+            fs::write(raw.join(pool_file("conns", n)), conns).unwrap();
+        }
+        fs::write(raw.join(pool_file("rate", 8)), "20000\n21000\n22000\n").unwrap();
+        fs::write(raw.join(pool_file("conns", 8)), "8\n8\n9\n").unwrap();
+        fs::write(raw.join(latency_file("c", "sequential")), "# C ABI: 200 calls one after another, calls/s\n47\n")
+            .unwrap();
+        fs::write(raw.join(latency_file("c", "threads")), "700\n720\n").unwrap();
+        fs::write(raw.join(latency_file("c", "batch")), "760\n780\n").unwrap();
+        fs::write(raw.join("c_abi_tls.txt"), "60\n").unwrap();
+        fs::write(raw.join("c_floor_tls.txt"), "30\n").unwrap();
+        fs::write(raw.join("c_abi.txt"), "40\n").unwrap();
+        let report = build(&dir);
+        let md = &report.markdown;
+        assert!(md.contains("| 8 threads | 21,000/s | 20,500–21,500/s | 1.91× 1 thread; 8 connections opened (most in one of 3 runs: 9) | ≤ 8 connections: **missed** |"), "{md}");
+        assert!(md.contains("| 2 threads | 15,000/s | 1 run | 1.36× 1 thread; 2 connections opened |  |"));
+        assert!(
+            md.contains(
+                "| 1 thread | 11,000/s | 10,500–11,500/s | 1 connection opened (most in one of 2 runs: 1) |  |"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains("| C ABI: sequential, one thread (200 calls) | 47/s | 1 run | 21.3 ms a call |  |"),
+            "{md}"
+        );
+        assert!(md.contains("| 16.4× sequential | ≥ 600/s: met |"), "{md}");
+        assert!(md.contains("| 60.0 µs | 60.0–60.0 µs | 2.00× C TLS floor; +20.0 µs over plain HTTP |  |"), "{md}");
+        assert!(report.missed.iter().any(|m| m.starts_with("pool: 8 threads × 4,000 calls opened 9 connections")));
+        assert!(report.missing.iter().any(|m| m.starts_with("Rust: sequential")));
         let _ = fs::remove_dir_all(dir);
     }
 }

@@ -69,6 +69,7 @@ mcs -target:library -langversion:7 -warn:4 -debug \
 
 # --- run ------------------------------------------------------------------------------------------
 export IOP_SANDBOX="${IOP_SANDBOX:-$root/target/debug/iop-sandbox}"
+export IOP_CONFORMANCE_CASES="$root/tests/conformance/cases.json"
 export LD_LIBRARY_PATH="$out${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export RUST_BACKTRACE=0
 result="$out/TestResult.xml"

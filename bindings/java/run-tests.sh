@@ -2,10 +2,13 @@
 # Runs the Java binding's test suite (JUnit 5 through `mvn verify`, JVM flag -Xcheck:jni) and
 # ends with exactly one line: "java: N passed, M failed".
 #
-# Installs OpenJDK 17, Maven and redis-server (Debian packages) when missing, builds the native
-# library and the sandbox with cargo, then runs Maven (plugins and JUnit come from Maven Central
-# into ~/.m2). The Redis store's tests start their own redis-server on a free loopback port.
-# Works from any directory. Full Maven log: bindings/java/target/mvn-verify.log.
+# Installs OpenJDK 17, Maven and redis-server (Debian packages) when missing, builds the JNI
+# library (iopkit-jni, which links the core's C ABI) and the sandbox with cargo (only those
+# packages), then runs Maven (plugins, JUnit and Gson come from Maven Central into ~/.m2). The
+# suite includes the cross-language conformance table (tests/conformance/cases.json). The Redis
+# store's tests start their own redis-server on a free loopback port. Works from any directory.
+# Full Maven log: bindings/java/target/mvn-verify.log. The JNI glue (native/src/generated.rs) and
+# io.iopkit.internal.Native are generated: `cargo run -p iopkit-abigen`.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

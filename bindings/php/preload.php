@@ -11,22 +11,18 @@
  * It makes the FFI scope "IOPKIT" exist, which Iopkit\Native then uses through
  * FFI::scope('IOPKIT'), and preloads the binding's classes. If ffi.preload already defined the
  * scope, nothing is loaded again; otherwise FFI::load() reads FFI_SCOPE and FFI_LIB from the
- * header. PHP refuses FFI::load() together with opcache.preload_user (a root master): then set
- * ffi.preload to the header instead (that alone is enough for FFI; this script then only
- * preloads classes). The header is iop.preload.h (FFI_LIB "libiop.so.0", found through the
- * dynamic linker's path) unless IOPKIT_PRELOAD_HEADER names a site copy, generated with
- *   php tools/gen-ffi-header.php --lib=/opt/iopkit/libiop.so --preload-out=/etc/php/iop.preload.h
+ * header's first line. PHP refuses FFI::load() together with opcache.preload_user (a root
+ * master): then set ffi.preload to the header instead (that alone is enough for FFI; this
+ * script then only preloads classes). The header is iop.preload.h (FFI_LIB "libiop.so.0",
+ * found through the dynamic linker's path) unless IOPKIT_PRELOAD_HEADER names a site copy
+ * whose first line names another library.
  */
 
 declare(strict_types=1);
 
-$scoped = true;
 try {
     FFI::scope('IOPKIT');
 } catch (Throwable) {
-    $scoped = false;
-}
-if (!$scoped) {
     $header = getenv('IOPKIT_PRELOAD_HEADER') ?: __DIR__ . '/iop.preload.h';
     if (FFI::load($header) === null) {
         throw new RuntimeException("iopkit preload: FFI::load($header) failed (is FFI_LIB loadable?)");
@@ -34,16 +30,8 @@ if (!$scoped) {
 }
 
 require __DIR__ . '/autoload.php';
-foreach (glob(__DIR__ . '/src/Exception/*.php') as $file) {
-    class_exists('Iopkit\\Exception\\' . basename($file, '.php'));
-}
-foreach (glob(__DIR__ . '/src/Enos/*.php') as $file) {
-    class_exists('Iopkit\\Enos\\' . basename($file, '.php'));
-}
-foreach (glob(__DIR__ . '/src/TokenManager/*.php') as $file) {
-    $class = 'Iopkit\\TokenManager\\' . basename($file, '.php');
-    class_exists($class) || interface_exists($class);
-}
-foreach (glob(__DIR__ . '/src/*.php') as $file) {
-    class_exists('Iopkit\\' . basename($file, '.php'));
+$iterator = new RecursiveIteratorIterator(new RecursiveDirectoryIterator(__DIR__ . '/src', FilesystemIterator::SKIP_DOTS));
+foreach ($iterator as $file) {
+    $name = 'Iopkit\\' . strtr(substr($file->getPathname(), strlen(__DIR__ . '/src/'), -4), '/', '\\');
+    class_exists($name) || interface_exists($name) || trait_exists($name);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the PHP binding's tests: installs php-cli and phpunit (Debian packages) when missing,
+# Runs the PHP binding's tests: installs php-cli, phpunit and redis-server (Debian packages) when missing,
 # builds libiop and the sandbox, runs PHPUnit. Works from any directory. Extra arguments go to
 # phpunit (e.g. --filter TokenTest). The last line is always "php: N passed, M failed".
 set -euo pipefail
@@ -12,12 +12,16 @@ summary_failed() {
     exit 1
 }
 
-if ! command -v php >/dev/null 2>&1 || ! command -v phpunit >/dev/null 2>&1; then
-    echo "run-tests: installing php-cli and phpunit (apt-get)" >&2
+missing=()
+command -v php >/dev/null 2>&1 || missing+=(php-cli)
+command -v phpunit >/dev/null 2>&1 || missing+=(phpunit)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "run-tests: installing ${missing[*]} (apt-get)" >&2
     sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    { $sudo apt-get update && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y php-cli phpunit; } >&2 || {
-        echo "run-tests: could not install php-cli and phpunit" >&2
+    { $sudo apt-get update && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"; } >&2 || {
+        echo "run-tests: could not install ${missing[*]}" >&2
         summary_failed
     }
 fi

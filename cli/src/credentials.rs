@@ -137,6 +137,17 @@ impl Found {
         })
     }
 
+    /// App key and secret (no gateway: for verifying push messages), or a usage error naming
+    /// the one missing.
+    pub fn key_and_secret(self) -> Result<(String, Secret), Failure> {
+        let app_key = self.app_key()?;
+        let app_secret = self.app_secret.filter(|s| !s.is_empty()).ok_or_else(|| {
+            Failure::usage(format!("no app secret (looked in {})", self.source))
+                .hint(format!("pipe it with --app-secret-stdin, or {WHERE}"))
+        })?;
+        Ok((app_key, app_secret))
+    }
+
     /// Gateway, app key and secret, or a usage error naming the first one missing.
     pub fn complete(self) -> Result<Credentials, Failure> {
         let app_key = self.app_key()?;

@@ -14,6 +14,8 @@ pub const NETWORK: u8 = 3;
 pub const PLATFORM: u8 = 4;
 /// Exit code: a response that is not usable JSON.
 pub const MALFORMED: u8 = 5;
+/// Exit code: a push message was rejected (missing, malformed or wrong signature; not a push body).
+pub const PUSH_REJECTED: u8 = 6;
 
 /// A failed command: exit code, message (never a secret) and an optional next step.
 #[derive(Debug)]
@@ -46,6 +48,7 @@ pub fn code_of(kind: ErrorKind) -> u8 {
         ErrorKind::Connect | ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Tls | ErrorKind::Http => NETWORK,
         ErrorKind::MalformedResponse => MALFORMED,
         ErrorKind::Platform | ErrorKind::TokenExpired | ErrorKind::ReauthorizationRequired => PLATFORM,
+        ErrorKind::PushRejected => PUSH_REJECTED,
         ErrorKind::Internal => INTERNAL,
     }
 }
@@ -75,6 +78,21 @@ pub fn platform_hint(code: &str) -> Option<&'static str> {
     })
 }
 
+/// What to do after a push message was rejected for `reason`.
+fn push_hint(reason: &str) -> Option<&'static str> {
+    Some(match reason {
+        "MissingAuthorization" => {
+            "the platform signs every push in its Authorization header: pass it with --authorization"
+        }
+        "MalformedAuthorization" => "the Authorization header is 64 hexadecimal digits: pass it whole",
+        "SignatureMismatch" => {
+            "check the app key and secret (the push's app), and pass the body byte for byte as received (never re-serialized)"
+        }
+        "MalformedBody" => "the body is not a push message (a JSON object with an integer message_type)",
+        _ => return None,
+    })
+}
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         let code = code_of(e.kind());
@@ -91,6 +109,7 @@ impl From<Error> for Failure {
             ErrorKind::MalformedResponse => Some("the answer was not the platform's JSON: check the gateway URL"),
             ErrorKind::Platform | ErrorKind::TokenExpired => e.platform_error().and_then(|p| platform_hint(&p.code)),
             ErrorKind::ReauthorizationRequired => Some("have the seller authorize the app again (`iop authorize-url`)"),
+            ErrorKind::PushRejected => push_hint(e.platform_error().map(|p| p.code.as_str()).unwrap_or_default()),
             ErrorKind::Internal => Some("this is a bug in iop: please report it"),
             ErrorKind::InvalidArgument => None,
         };
@@ -109,8 +128,9 @@ mod tests {
         assert_eq!(code_of(ErrorKind::Platform), PLATFORM);
         assert_eq!(code_of(ErrorKind::MalformedResponse), MALFORMED);
         assert_eq!(code_of(ErrorKind::Internal), INTERNAL);
-        let mut all = [OK, INTERNAL, USAGE, NETWORK, PLATFORM, MALFORMED];
+        assert_eq!(code_of(ErrorKind::PushRejected), PUSH_REJECTED);
+        let mut all = [OK, INTERNAL, USAGE, NETWORK, PLATFORM, MALFORMED, PUSH_REJECTED];
         all.sort_unstable();
-        assert_eq!(all, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(all, [0, 1, 2, 3, 4, 5, 6]);
     }
 }

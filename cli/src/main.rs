@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod credentials;
+mod diagnose;
 mod failure;
 mod output;
 mod profile;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, EnosCommand, EnosTokenCommand, TokenCommand};
+use args::{Cli, Command, EnosCommand, EnosTokenCommand, PushCommand, TokenCommand};
 use commands::Context;
 use failure::Failure;
 
@@ -53,5 +54,11 @@ fn run(ctx: &Context<'_>, command: &Command) -> Result<(), Failure> {
         Command::Sign(args) => commands::sign::run(ctx, args),
         Command::AuthorizeUrl(args) => commands::authorize::run(ctx, args),
         Command::Sandbox(args) => commands::sandbox::run(args),
+        Command::Push(PushCommand::Verify { authorization, body_file }) => {
+            commands::push::verify(ctx, authorization, body_file.as_deref())
+        }
+        Command::Push(PushCommand::Listen { port, bind, exit_after }) => {
+            commands::push::listen(ctx, *bind, *port, *exit_after)
+        }
     }
 }

@@ -9,6 +9,8 @@
  * API conventions (see include/iop.h): functions return an IopStatus (IOP_OK = 0) and write
  * results through out-parameters; on failure iop_last_error_message() says why. Every object
  * has a _free function that accepts NULL; strings returned by accessors are borrowed.
+ * Durations are milliseconds, and IOP_USE_DEFAULT (-1) picks a setting's documented default.
+ * The sandbox (iop_sandbox.h) follows the same model, with iop_sandbox_last_error_message().
  */
 #define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include <stdio.h>
@@ -43,12 +45,20 @@ static int failed(const char *what) {
     return 1;
 }
 
+/* Reports a failed iop_sandbox_* call (the sandbox keeps its own last error). */
+static int sandbox_failed(const char *what, IopStatus status) {
+    const char *message = iop_sandbox_last_error_message();
+    fprintf(stderr, "%s failed: %s: %s\n", what, iop_status_name(status), message ? message : "(no message)");
+    return 1;
+}
+
 int main(void) {
     int rc = 1;
     char when[32], url[256];
     /* Everything starts NULL: the cleanup at the end frees whatever was created. */
     IopSandbox *sandbox = NULL;
     char *code = NULL;
+    IopConfig *config = NULL;
     IopClient *client = NULL;
     IopToken *token = NULL, *refreshed = NULL;
     IopRequest *request = NULL;
@@ -57,26 +67,40 @@ int main(void) {
     printf("iopkit %s\n", iop_version());
 
     /* 1. Start the local gateway. */
-    if (iop_sandbox_start(NULL, &sandbox) != 0) {
-        fprintf(stderr, "could not start the sandbox\n");
+    IopStatus status = iop_sandbox_start(NULL, &sandbox);
+    if (status != IOP_OK) {
+        rc = sandbox_failed("iop_sandbox_start", status);
         goto done;
     }
     printf("sandbox listening on %s\n", iop_sandbox_url(sandbox));
 
-    /* 2. Get an authorization code. For real, the seller signs in on the OAuth page
-     *    (https://auth.lazada.com/oauth/authorize?response_type=code&client_id=APP_KEY&
-     *    redirect_uri=…) and the platform redirects to your redirect_uri with ?code=…;
-     *    a code is valid for 30 minutes and can be used once. The sandbox issues one directly. */
-    code = iop_sandbox_issue_code(sandbox, APP_KEY);
-    if (code == NULL) {
-        fprintf(stderr, "could not issue an authorization code\n");
+    /* 2. Get an authorization code. For real, the seller signs in on the OAuth page (its URL,
+     *    IOP_URL_LAZADA_OAUTH?response_type=code&client_id=APP_KEY&redirect_uri=…&state=…, is
+     *    built by iop_authorize_build_url with a state from iop_authorize_new_state) and the
+     *    platform redirects to your redirect_uri with ?code=…&state=… (check the state with
+     *    iop_authorize_verify_state); a code is valid for 30 minutes and can be used once.
+     *    The sandbox issues one directly. */
+    status = iop_sandbox_issue_code(sandbox, APP_KEY, &code);
+    if (status != IOP_OK) {
+        rc = sandbox_failed("iop_sandbox_issue_code", status);
         goto done;
     }
 
-    /* 3. A client for the gateway and app (for real: "https://auth.lazada.com/rest").
-     *    One client can be shared by all threads. */
+    /* 3. A client for the gateway and app (for real: IOP_URL_LAZADA_AUTH for the token calls,
+     *    IOP_URL_LAZADA_SG and its siblings for the APIs). Settings come from an IopConfig,
+     *    copied by the client (NULL instead of a config means every default); here a 10 s read
+     *    timeout, every other setting left at its default (IOP_DEFAULT_*). One client can be
+     *    shared by all threads. */
+    if (iop_config_new(&config) != IOP_OK) {
+        rc = failed("iop_config_new");
+        goto done;
+    }
+    if (iop_config_set_read_timeout_ms(config, 10000) != IOP_OK) {
+        rc = failed("iop_config_set_read_timeout_ms");
+        goto done;
+    }
     snprintf(url, sizeof url, "%s/lazada/rest", iop_sandbox_url(sandbox));
-    if (iop_client_new(url, APP_KEY, APP_SECRET, &client) != IOP_OK) {
+    if (iop_client_new(url, APP_KEY, APP_SECRET, config, &client) != IOP_OK) {
         rc = failed("iop_client_new");
         goto done;
     }
@@ -135,6 +159,7 @@ done:
     iop_token_free(refreshed);
     iop_token_free(token);
     iop_client_free(client);
+    iop_config_free(config);
     iop_sandbox_string_free(code);
     iop_sandbox_free(sandbox);
     return rc;

@@ -25,7 +25,11 @@ impl Clock {
 
     /// Moves the virtual clock by `secs` (negative goes back); returns the new virtual now.
     pub(crate) fn advance(&self, secs: i64) -> i64 {
-        let delta = secs.saturating_mul(1000);
+        self.advance_ms(secs.saturating_mul(1000))
+    }
+
+    /// Moves the virtual clock by `delta` milliseconds; returns the new virtual now.
+    pub(crate) fn advance_ms(&self, delta: i64) -> i64 {
         // fetch_update never fails with a closure that always returns Some.
         let _ = self.offset_ms.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| Some(o.saturating_add(delta)));
         self.now_ms()

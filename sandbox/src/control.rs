@@ -11,11 +11,23 @@ use crate::state::State;
 /// `POST /clock/advance?seconds=N` → `{"now_ms":…}`; `POST /code?client_id=APP` → `{"code":…}`;
 /// `POST /faults?route=R&mode=SPEC[&count=N]` arms a fault (see `crate::faults`);
 /// `GET /faults` → `{"armed":[…],"hits":{route: n}}`; `POST /faults/reset` disarms them all.
+///
+/// Push messages (see `crate::push`): `POST /push/register?url=http://127.0.0.1:P/path&app_key=APP`
+/// registers the app's receiver (loopback `http://` only); `POST /push/order?seller_id=ID[&app_key=APP]`
+/// queues a type-0 trade-order message → `{"id":…}`; `POST /push/faults?mode=bad-signature&count=N`
+/// makes the next N deliveries carry a wrong Authorization (`count=0` disarms);
+/// `POST /push/flush` delivers everything due now on the virtual clock (expiry alerts
+/// checked first) and returns when done → `{"attempts":n}`; `GET /push/log` →
+/// `{"deliveries":[{id,message_type,app_key,seller_id,attempt,at_ms,status,error,bad_signature,acknowledged}],"pending":[…],"receivers":{…}}`.
+/// Advancing the clock checks for expiry alerts (type 8, sellers whose authorization ends within
+/// 48 hours, once per virtual day).
 pub(crate) fn handle(state: &State, method: &str, path: &str, params: &Params) -> Reply {
     let error = |status: u16, msg: &str| Reply::json(status, &json!({"error": msg}));
     let expected = match path {
         "/health" | "/clock" => "GET",
         "/clock/advance" | "/code" | "/faults/reset" => "POST",
+        "/push/register" | "/push/order" | "/push/faults" | "/push/flush" => "POST",
+        "/push/log" => "GET",
         "/faults" if method == "GET" => "GET",
         "/faults" => "POST",
         _ => return error(404, "unknown control endpoint"),
@@ -27,7 +39,11 @@ pub(crate) fn handle(state: &State, method: &str, path: &str, params: &Params) -
         "/health" => Reply::json(200, &json!({"ok": true})),
         "/clock" => Reply::json(200, &json!({"now_ms": state.clock.now_ms()})),
         "/clock/advance" => match params.get("seconds").and_then(|s| s.parse::<i64>().ok()) {
-            Some(secs) => Reply::json(200, &json!({"now_ms": state.clock.advance(secs)})),
+            Some(secs) => {
+                let now = state.clock.advance(secs);
+                state.push.scan_alerts(state);
+                Reply::json(200, &json!({"now_ms": now}))
+            }
             None => error(400, "seconds must be an integer"),
         },
         "/faults" if method == "GET" => Reply::json(200, &state.faults.snapshot()),
@@ -44,6 +60,36 @@ pub(crate) fn handle(state: &State, method: &str, path: &str, params: &Params) -
                 Err(e) => error(400, &e),
             }
         }
+        "/push/register" => {
+            match state.push.register(
+                state,
+                params.get("url").unwrap_or_default(),
+                params.get("app_key").unwrap_or_default(),
+            ) {
+                Ok(()) => Reply::json(200, &json!({"ok": true})),
+                Err(e) => error(400, &e),
+            }
+        }
+        "/push/order" => {
+            match state.push.order(state, params.get("seller_id").unwrap_or_default(), params.non_empty("app_key")) {
+                Ok(id) => Reply::json(200, &json!({"id": id})),
+                Err(e) => error(400, &e),
+            }
+        }
+        "/push/faults" => {
+            if params.get("mode") != Some("bad-signature") {
+                return error(400, "mode must be bad-signature");
+            }
+            match params.non_empty("count").map_or(Ok(1), str::parse::<u32>) {
+                Ok(n) => {
+                    state.push.arm_bad_signature(n);
+                    Reply::json(200, &json!({"bad_signature_armed": n}))
+                }
+                Err(_) => error(400, "count must be a non-negative integer"),
+            }
+        }
+        "/push/flush" => Reply::json(200, &json!({"attempts": state.push.deliver_due(state)})),
+        "/push/log" => Reply::json(200, &state.push.snapshot()),
         "/faults/reset" => {
             state.faults.clear();
             Reply::json(200, &state.faults.snapshot())

@@ -32,6 +32,7 @@ mod http1;
 mod ids;
 mod multipart;
 mod oauth;
+mod push;
 mod reply;
 mod request;
 mod routes;
@@ -51,6 +52,7 @@ pub use config::{
 };
 pub use faults::closed_port;
 pub use flavour::Flavour;
+pub use push::{ALERT_WINDOW_MS, MAX_RETRIES, PushDelivery, RETRY_INTERVAL_MS};
 pub use request::MAX_BODY_BYTES;
 pub use server::{Sandbox, Stats};
 pub use verify::TIMESTAMP_WINDOW_SECS;

@@ -108,6 +108,12 @@ fn banner(sandbox: &Sandbox) -> String {
          drip;ms=N throttle;seconds=N), GET {0}/_sandbox/faults, POST {0}/_sandbox/faults/reset\n",
         sandbox.url()
     ));
+    s.push_str(&format!(
+        "push:    POST {0}/_sandbox/push/register?url=http://127.0.0.1:PORT/PATH&app_key=APP_KEY, \
+         POST {0}/_sandbox/push/order?seller_id=ID, POST {0}/_sandbox/push/faults?mode=bad-signature&count=N, \
+         POST {0}/_sandbox/push/flush, GET {0}/_sandbox/push/log\n",
+        sandbox.url()
+    ));
     s
 }
 

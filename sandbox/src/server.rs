@@ -29,6 +29,8 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 /// Counters of what a sandbox has served.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
+    /// TCP connections accepted (a keep-alive client reuses one for many requests).
+    pub connections: u64,
     /// Requests answered (every path, errors included).
     pub requests: u64,
     /// Authorization codes issued (OAuth page, control endpoint, [`Sandbox::issue_code`]).
@@ -51,6 +53,18 @@ pub struct Sandbox {
     addr: SocketAddr,
     shared: Arc<Shared>,
     acceptor: Option<JoinHandle<()>>,
+    pusher: Option<JoinHandle<()>>,
+}
+
+/// How often the push thread looks for due deliveries and expiry alerts (real time).
+const PUSH_TICK: Duration = Duration::from_millis(100);
+
+/// Delivers due push messages until the sandbox stops.
+fn push_loop(state: &State, shared: &Shared) {
+    while !shared.stopping.load(Ordering::SeqCst) {
+        state.push.deliver_due(state);
+        thread::sleep(PUSH_TICK);
+    }
 }
 
 impl Sandbox {
@@ -79,7 +93,9 @@ impl Sandbox {
         let (st, sh) = (state.clone(), shared.clone());
         let acceptor =
             thread::Builder::new().name("iop-sandbox-accept".into()).spawn(move || accept(&listener, &st, &sh))?;
-        Ok(Sandbox { state, addr, shared, acceptor: Some(acceptor) })
+        let (st, sh) = (state.clone(), shared.clone());
+        let pusher = thread::Builder::new().name("iop-sandbox-push".into()).spawn(move || push_loop(&st, &sh))?;
+        Ok(Sandbox { state, addr, shared, acceptor: Some(acceptor), pusher: Some(pusher) })
     }
 
     /// The address the sandbox listens on.
@@ -127,6 +143,51 @@ impl Sandbox {
     /// The timestamp window keeps using the real clock.
     pub fn advance_clock(&self, secs: i64) {
         self.state.clock.advance(secs);
+        self.state.push.scan_alerts(&self.state);
+    }
+
+    /// Moves the virtual clock by `ms` milliseconds; negative goes back.
+    pub fn advance_clock_ms(&self, ms: i64) {
+        self.state.clock.advance_ms(ms);
+        self.state.push.scan_alerts(&self.state);
+    }
+
+    /// Registers `url` (a loopback `http://` URL) as the receiver of `app_key`'s push messages,
+    /// replacing an earlier one. From now on the sandbox pushes to it: expiry alerts (type 8)
+    /// for sellers whose authorization ends within 48 hours (once per virtual day) and the
+    /// messages [`Sandbox::push_order`] queues; unacknowledged ones again every 30 virtual
+    /// minutes, 12 times at most.
+    ///
+    /// # Errors
+    /// `InvalidInput` for an unknown app or a URL that is not loopback `http://host:port/…`.
+    pub fn register_push(&self, url: &str, app_key: &str) -> io::Result<()> {
+        self.state.push.register(&self.state, url, app_key).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+    }
+
+    /// Queues a type-0 trade-order push about `seller_id` for the registered app (the lowest
+    /// key when several are); its message id. Delivered by the push thread or
+    /// [`Sandbox::flush_push`].
+    ///
+    /// # Errors
+    /// `InvalidInput` when no receiver is registered or `seller_id` is empty.
+    pub fn push_order(&self, seller_id: &str) -> io::Result<u64> {
+        self.state.push.order(&self.state, seller_id, None).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+    }
+
+    /// Makes the next `count` push deliveries carry a wrong `Authorization` (0 disarms).
+    pub fn arm_push_bad_signature(&self, count: u32) {
+        self.state.push.arm_bad_signature(count);
+    }
+
+    /// Delivers every push message due now on the virtual clock (expiry alerts checked first),
+    /// waiting for a delivery pass in progress; returns the attempts this call made.
+    pub fn flush_push(&self) -> usize {
+        self.state.push.deliver_due(&self.state)
+    }
+
+    /// Every push delivery attempt so far, oldest first.
+    pub fn push_log(&self) -> Vec<crate::push::PushDelivery> {
+        self.state.push.log()
     }
 
     /// The virtual clock, UTC epoch milliseconds.
@@ -164,6 +225,7 @@ impl Sandbox {
         let c = &self.state.counters;
         let get = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
         Stats {
+            connections: get(&c.connections),
             requests: get(&c.requests),
             codes_issued: get(&c.codes_issued),
             tokens_created: get(&c.tokens_created),
@@ -211,6 +273,9 @@ impl Drop for Sandbox {
         if let Some(acceptor) = self.acceptor.take() {
             let _ = acceptor.join();
         }
+        if let Some(pusher) = self.pusher.take() {
+            let _ = pusher.join();
+        }
         for stream in self.shared.connections().values() {
             let _ = stream.shutdown(Shutdown::Both);
         }
@@ -231,6 +296,7 @@ fn accept(listener: &TcpListener, state: &Arc<State>, shared: &Arc<Shared>) {
             return;
         }
         let Ok(stream) = stream else { continue };
+        state.counters.connections.fetch_add(1, Ordering::Relaxed);
         let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
         {
             let mut live = shared.connections();

@@ -71,6 +71,7 @@ pub(crate) struct Grant {
 /// Counters, readable through [`crate::Sandbox::stats`].
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
+    pub connections: AtomicU64,
     pub requests: AtomicU64,
     pub codes_issued: AtomicU64,
     pub tokens_created: AtomicU64,
@@ -125,6 +126,8 @@ pub(crate) struct State {
     pub faults: Faults,
     /// The EnOS token service.
     pub enos: crate::enos::EnosState,
+    /// The push sender.
+    pub push: crate::push::Pusher,
     tables: Mutex<Tables>,
 }
 
@@ -140,6 +143,7 @@ impl State {
             clock,
             counters: Counters::default(),
             faults: Faults::default(),
+            push: crate::push::Pusher::default(),
             tables: Mutex::new(Tables::default()),
         };
         for preset in &config.preset_codes {
@@ -259,6 +263,20 @@ impl State {
             refresh_valid_time_ms: refresh_expires_ms,
             seller,
         }
+    }
+
+    /// Every live authorization: `(app key, seller id, when it ends)`, the end being the latest
+    /// expiry of the seller's refresh tokens (virtual epoch ms), sorted.
+    pub(crate) fn authorizations(&self) -> Vec<(String, String, i64)> {
+        let t = self.tables();
+        let mut ends: HashMap<(String, String), i64> = HashMap::new();
+        for e in t.refresh.values() {
+            let end = ends.entry((e.app_key.clone(), e.seller.seller_id.to_string())).or_insert(e.expires_ms);
+            *end = (*end).max(e.expires_ms);
+        }
+        let mut list: Vec<(String, String, i64)> = ends.into_iter().map(|((a, s), at)| (a, s, at)).collect();
+        list.sort();
+        list
     }
 
     /// The seller an access token of `app` belongs to, if the token is live.

@@ -6,6 +6,7 @@ use std::ffi::{CStr, CString};
 use std::ptr;
 
 use common::*;
+use iop::ffi::status::IopStatus::{self, IOP_ERR_INVALID_ARGUMENT, IOP_OK};
 use iop_sandbox::ffi::*;
 use iop_sandbox::{DEFAULT_APP_KEY, Flavour};
 
@@ -13,16 +14,17 @@ use iop_sandbox::{DEFAULT_APP_KEY, Flavour};
 fn start_issue_advance_free() {
     unsafe {
         let mut sb: *mut IopSandbox = ptr::null_mut();
-        assert_eq!(iop_sandbox_start(ptr::null(), &mut sb), 0);
+        assert_eq!(iop_sandbox_start(ptr::null(), &mut sb), IOP_OK);
         assert!(!sb.is_null());
+        assert!(iop_sandbox_last_error_message().is_null(), "no failure recorded");
         let url = CStr::from_ptr(iop_sandbox_url(sb)).to_str().unwrap().to_string();
         assert!(url.starts_with("http://127.0.0.1:"), "{url}");
         let r = get(&format!("{url}/_sandbox/health"));
         assert_eq!(r.json["ok"], true);
 
         let app = CString::new(DEFAULT_APP_KEY).unwrap();
-        let code = iop_sandbox_issue_code(sb, app.as_ptr());
-        assert!(!code.is_null());
+        let mut code = ptr::null_mut();
+        assert_eq!(iop_sandbox_issue_code(sb, app.as_ptr(), &mut code), IOP_OK);
         let code_str = CStr::from_ptr(code).to_str().unwrap().to_string();
         iop_sandbox_string_free(code);
         let p = signed("/auth/token/create", &[("code", &code_str)]);
@@ -30,10 +32,17 @@ fn start_issue_advance_free() {
         assert_eq!(r.status, 200, "{}", r.text);
 
         let before = get(&format!("{url}/_sandbox/clock")).json["now_ms"].as_i64().unwrap();
-        assert_eq!(iop_sandbox_advance_clock(sb, 86_400), 0);
+        assert_eq!(iop_sandbox_advance_clock_ms(sb, 86_400_000), IOP_OK);
         let after = get(&format!("{url}/_sandbox/clock")).json["now_ms"].as_i64().unwrap();
         assert!(after - before >= 86_400_000, "{before} {after}");
-        assert_eq!(iop_sandbox_advance_clock(sb, -86_400), 0);
+        assert_eq!(iop_sandbox_advance_clock_ms(sb, -86_400_000), IOP_OK);
+        let (route, fault) = (CString::new("/seller/get").unwrap(), CString::new("no-such-fault").unwrap());
+        assert_eq!(iop_sandbox_arm_fault(sb, route.as_ptr(), fault.as_ptr(), 1), IOP_ERR_INVALID_ARGUMENT);
+        assert!(message().contains("fault"), "{}", message());
+        let mut hits = -1;
+        assert_eq!(iop_sandbox_route_hits(sb, route.as_ptr(), &mut hits), IOP_OK);
+        assert_eq!(hits, 0);
+        assert_eq!(iop_sandbox_clear_faults(sb), IOP_OK);
 
         iop_sandbox_free(sb);
         // The listener is closed once iop_sandbox_free returns.
@@ -45,33 +54,52 @@ fn start_issue_advance_free() {
     }
 }
 
+/// This thread's last sandbox error message.
+fn message() -> String {
+    let p = iop_sandbox_last_error_message();
+    assert!(!p.is_null(), "a failure records a message");
+    unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned()
+}
+
+/// `status` is an invalid-argument failure whose message names `name`.
+fn refused(status: IopStatus, name: &str) {
+    assert_eq!(status, IOP_ERR_INVALID_ARGUMENT);
+    assert!(message().contains(name), "{name}: {}", message());
+}
+
 #[test]
 fn nulls_and_bad_arguments() {
     unsafe {
-        assert_eq!(iop_sandbox_start(ptr::null(), ptr::null_mut()), -1);
+        refused(iop_sandbox_start(ptr::null(), ptr::null_mut()), "out_sandbox");
         let mut sb: *mut IopSandbox = ptr::null_mut();
         for bad in ["not json", "{\"apps\":[]}", "{\"bogus\":1}"] {
             let c = CString::new(bad).unwrap();
-            assert_eq!(iop_sandbox_start(c.as_ptr(), &mut sb), -1, "{bad}");
+            refused(iop_sandbox_start(c.as_ptr(), &mut sb), "config_json");
             assert!(sb.is_null(), "out untouched on failure");
         }
         let invalid_utf8 = [0xffu8, 0xfe, 0];
-        assert_eq!(iop_sandbox_start(invalid_utf8.as_ptr().cast(), &mut sb), -1);
+        refused(iop_sandbox_start(invalid_utf8.as_ptr().cast(), &mut sb), "UTF-8");
         assert!(iop_sandbox_url(ptr::null()).is_null());
         let app = CString::new(DEFAULT_APP_KEY).unwrap();
-        assert!(iop_sandbox_issue_code(ptr::null(), app.as_ptr()).is_null());
-        assert_eq!(iop_sandbox_advance_clock(ptr::null(), 1), -1);
+        let mut code = ptr::null_mut();
+        refused(iop_sandbox_issue_code(ptr::null(), app.as_ptr(), &mut code), "sandbox");
+        refused(iop_sandbox_advance_clock_ms(ptr::null(), 1), "sandbox");
+        refused(iop_sandbox_clear_faults(ptr::null()), "sandbox");
         iop_sandbox_string_free(ptr::null_mut());
         iop_sandbox_free(ptr::null_mut());
 
         let cfg = CString::new(r#"{"apps":[{"app_key":"55","app_secret":"s"}]}"#).unwrap();
-        assert_eq!(iop_sandbox_start(cfg.as_ptr(), &mut sb), 0);
-        assert!(iop_sandbox_issue_code(sb, ptr::null()).is_null());
+        assert_eq!(iop_sandbox_start(cfg.as_ptr(), &mut sb), IOP_OK);
+        refused(iop_sandbox_issue_code(sb, ptr::null(), &mut code), "app_key");
         let unknown = CString::new(DEFAULT_APP_KEY).unwrap();
-        assert!(iop_sandbox_issue_code(sb, unknown.as_ptr()).is_null(), "not in this config");
-        assert!(iop_sandbox_issue_code(sb, invalid_utf8.as_ptr().cast()).is_null());
+        refused(iop_sandbox_issue_code(sb, unknown.as_ptr(), &mut code), "not a sandbox app");
+        refused(iop_sandbox_issue_code(sb, invalid_utf8.as_ptr().cast(), &mut code), "app_key");
+        refused(iop_sandbox_issue_code(sb, app.as_ptr(), ptr::null_mut()), "out_code");
+        let mut hits = 0;
+        refused(iop_sandbox_route_hits(sb, ptr::null(), &mut hits), "route");
+        assert!(code.is_null(), "out untouched on failure");
         let known = CString::new("55").unwrap();
-        let code = iop_sandbox_issue_code(sb, known.as_ptr());
+        assert_eq!(iop_sandbox_issue_code(sb, known.as_ptr(), &mut code), IOP_OK);
         assert!(CStr::from_ptr(code).to_str().unwrap().starts_with("0_55_"));
         iop_sandbox_string_free(code);
         iop_sandbox_free(sb);

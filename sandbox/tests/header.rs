@@ -13,15 +13,16 @@ fn generate() -> String {
     String::from_utf8(out).expect("UTF-8 header")
 }
 
-const DECLARATIONS: [&str; 10] = [
+const DECLARATIONS: [&str; 11] = [
     "typedef struct IopSandbox IopSandbox;",
-    "int iop_sandbox_start(const char *config_json, IopSandbox **out);",
+    "const char *iop_sandbox_last_error_message(void);",
+    "IopStatus iop_sandbox_start(const char *config_json, IopSandbox **out_sandbox);",
     "const char *iop_sandbox_url(const IopSandbox *sandbox);",
-    "char *iop_sandbox_issue_code(const IopSandbox *sandbox, const char *app_key);",
-    "int iop_sandbox_advance_clock(const IopSandbox *sandbox, int64_t seconds);",
-    "int iop_sandbox_arm_fault(const IopSandbox *sandbox, const char *route, const char *fault, uint32_t count);",
-    "int iop_sandbox_clear_faults(const IopSandbox *sandbox);",
-    "int64_t iop_sandbox_route_hits(const IopSandbox *sandbox, const char *route);",
+    "IopStatus iop_sandbox_issue_code(const IopSandbox *sandbox, const char *app_key, char **out_code);",
+    "IopStatus iop_sandbox_advance_clock_ms(const IopSandbox *sandbox, int64_t ms);",
+    "IopStatus iop_sandbox_arm_fault(const IopSandbox *sandbox, const char *route, const char *fault, uint32_t count);",
+    "IopStatus iop_sandbox_clear_faults(const IopSandbox *sandbox);",
+    "IopStatus iop_sandbox_route_hits(const IopSandbox *sandbox, const char *route, int64_t *out_hits);",
     "void iop_sandbox_string_free(char *s);",
     "void iop_sandbox_free(IopSandbox *sandbox);",
 ];
@@ -42,10 +43,11 @@ fn exactly_the_documented_items() {
     assert_eq!(code, DECLARATIONS, "\n{h}");
     // Every function is documented, with its ownership.
     for f in [
+        "iop_sandbox_last_error_message",
         "iop_sandbox_start",
         "iop_sandbox_url",
         "iop_sandbox_issue_code",
-        "iop_sandbox_advance_clock",
+        "iop_sandbox_advance_clock_ms",
         "iop_sandbox_arm_fault",
         "iop_sandbox_clear_faults",
         "iop_sandbox_route_hits",
@@ -64,7 +66,9 @@ fn exactly_the_documented_items() {
 
 fn compiles(compiler: &str, lang: &str, source: &str) -> Option<bool> {
     let mut child = Command::new(compiler)
-        .args(["-x", lang, "-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-"])
+        .args(["-x", lang, "-fsyntax-only", "-Wall", "-Wextra", "-Werror"])
+        .arg(concat!("-I", env!("CARGO_MANIFEST_DIR"), "/../include"))
+        .arg("-")
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -81,11 +85,12 @@ fn compiles(compiler: &str, lang: &str, source: &str) -> Option<bool> {
 fn compiles_as_c_and_cpp() {
     let h = generate();
     let program = format!(
-        "{h}\nint main(void) {{ IopSandbox *s = 0; if (iop_sandbox_start(0, &s) != 0) return 1; \
-         char *c = iop_sandbox_issue_code(s, \"100001\"); iop_sandbox_string_free(c); \
-         (void)iop_sandbox_url(s); (void)iop_sandbox_advance_clock(s, (int64_t)-1); \
+        "{h}\nint main(void) {{ IopSandbox *s = 0; if (iop_sandbox_start(0, &s) != IOP_OK) return 1; \
+         char *c = 0; (void)iop_sandbox_issue_code(s, \"100001\", &c); iop_sandbox_string_free(c); \
+         (void)iop_sandbox_url(s); (void)iop_sandbox_advance_clock_ms(s, (int64_t)-1); \
          (void)iop_sandbox_arm_fault(s, \"*\", \"reset\", 1u); (void)iop_sandbox_clear_faults(s); \
-         (void)iop_sandbox_route_hits(s, \"*\"); iop_sandbox_free(s); return 0; }}\n"
+         int64_t n = 0; (void)iop_sandbox_route_hits(s, \"*\", &n); (void)iop_sandbox_last_error_message(); \
+         iop_sandbox_free(s); return 0; }}\n"
     );
     assert_eq!(compiles("cc", "c", &program), Some(true), "header must compile as C (is cc installed?)");
     assert_eq!(compiles("c++", "c++", &program), Some(true), "header must compile as C++ (is c++ installed?)");

@@ -8,7 +8,7 @@ use super::strings::{arg_str, opt_str, out_arg, owned};
 use crate::authorize::{self, AuthorizeOptions, AuthorizePlatform};
 use crate::error::{Error, Result};
 
-/// Values for the `platform` argument of `iop_authorize_url`.
+/// Values for the `platform` argument of `iop_authorize_build_url`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_camel_case_types)]
@@ -32,13 +32,13 @@ fn platform_arg(platform: i32) -> Result<AuthorizePlatform> {
 /// values percent-encoded. `platform` is an `IopPlatform` value. `base_url` NULL uses the
 /// platform's page; otherwise it replaces it (a sandbox's `…/oauth/authorize`: `https://`, or
 /// `http://` on loopback only). `country` (Lazada only, e.g. `"sg"`) may be NULL. `state` NULL
-/// sends none; pass one from `iop_state_new` and keep it for `iop_state_verify`. Strings are
+/// sends none; pass one from `iop_authorize_new_state` and keep it for `iop_authorize_verify_state`. Strings are
 /// copied. On `IOP_OK` writes `*out_url`: owned, release with `iop_string_free`.
 ///
 /// # Safety
 /// String arguments are NULL or NUL-terminated; `out_url` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_authorize_url(
+pub unsafe extern "C" fn iop_authorize_build_url(
     platform: i32,
     base_url: *const c_char,
     client_id: *const c_char,
@@ -67,13 +67,13 @@ pub unsafe extern "C" fn iop_authorize_url(
 }
 
 /// Makes a fresh random `state` for an authorization URL: 192 bits from the operating system,
-/// 32 URL-safe characters. Keep it (server side) to check the redirect with `iop_state_verify`.
+/// 32 URL-safe characters. Keep it (server side) to check the redirect with `iop_authorize_verify_state`.
 /// On `IOP_OK` writes `*out_state`: owned, release with `iop_string_free`.
 ///
 /// # Safety
 /// `out_state` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_state_new(out_state: *mut *mut c_char) -> IopStatus {
+pub unsafe extern "C" fn iop_authorize_new_state(out_state: *mut *mut c_char) -> IopStatus {
     guard::status(|| {
         out_arg(out_state, "out_state")?;
         let state = authorize::new_state()?;
@@ -89,7 +89,7 @@ pub unsafe extern "C" fn iop_state_new(out_state: *mut *mut c_char) -> IopStatus
 /// # Safety
 /// Arguments are NULL or NUL-terminated strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_state_verify(expected: *const c_char, received: *const c_char) -> bool {
+pub unsafe extern "C" fn iop_authorize_verify_state(expected: *const c_char, received: *const c_char) -> bool {
     guard::value(false, || {
         let expected = unsafe { arg_str(expected, "expected") }.ok()?;
         let received = unsafe { arg_str(received, "received") }.ok()?;
@@ -109,18 +109,19 @@ mod tests {
         let s = |t: &str| CString::new(t).unwrap();
         let (id, cb, c) = (s("123"), s("https://h/cb"), s("sg"));
         let mut state = ptr::null_mut();
-        assert_eq!(unsafe { iop_state_new(&mut state) }, IopStatus::IOP_OK);
+        assert_eq!(unsafe { iop_authorize_new_state(&mut state) }, IopStatus::IOP_OK);
         let mut url = ptr::null_mut();
-        let st = unsafe { iop_authorize_url(0, ptr::null(), id.as_ptr(), cb.as_ptr(), c.as_ptr(), state, &mut url) };
+        let st =
+            unsafe { iop_authorize_build_url(0, ptr::null(), id.as_ptr(), cb.as_ptr(), c.as_ptr(), state, &mut url) };
         assert_eq!(st, IopStatus::IOP_OK);
         let text = unsafe { CStr::from_ptr(url) }.to_str().unwrap().to_owned();
         let state_text = unsafe { CStr::from_ptr(state) }.to_str().unwrap().to_owned();
         assert!(text.starts_with("https://auth.lazada.com/oauth/authorize?") && text.contains(&state_text));
-        assert!(unsafe { iop_state_verify(state, state) });
-        assert!(!unsafe { iop_state_verify(state, ptr::null()) });
+        assert!(unsafe { iop_authorize_verify_state(state, state) });
+        assert!(!unsafe { iop_authorize_verify_state(state, ptr::null()) });
         let mut untouched = ptr::null_mut();
         let st = unsafe {
-            iop_authorize_url(7, ptr::null(), id.as_ptr(), cb.as_ptr(), ptr::null(), ptr::null(), &mut untouched)
+            iop_authorize_build_url(7, ptr::null(), id.as_ptr(), cb.as_ptr(), ptr::null(), ptr::null(), &mut untouched)
         };
         assert_eq!(st, IopStatus::IOP_ERR_INVALID_ARGUMENT);
         assert!(untouched.is_null());

@@ -4,12 +4,11 @@ use std::ffi::{CString, c_char};
 use std::ptr;
 use std::sync::Arc;
 
-use super::client::{millis, read_pem};
+use super::config::{IOP_USE_DEFAULT, IopConfig, configure, new_client};
 use super::guard::{self, handle, handle_type};
 use super::response::IopResponse;
 use super::status::IopStatus;
 use super::strings::{arg_str, out_arg, owned, to_cstring};
-use crate::config::ClientConfig;
 use crate::enos::{EnosClient, EnosToken};
 use crate::error::{Error, Result};
 
@@ -32,30 +31,33 @@ pub struct IopEnosToken {
 }
 handle_type!(IopEnosToken, 0x494f_5045_4e54_0006);
 
-/// Creates an EnOS client for `gateway_url` (`https://{apigw-address}`, no path needed). All
+/// Creates an EnOS client for `gateway_url` (`https://{apigw-address}`, no path needed).
+/// `config` NULL means every default (its partner id is not used by EnOS); it is copied. All
 /// strings are copied. On `IOP_OK` writes `*out_client`: owned, release with
 /// `iop_enos_client_free`.
 ///
 /// # Safety
-/// String arguments are NULL or NUL-terminated; `out_client` is writable.
+/// String arguments are NULL or NUL-terminated; `config` is NULL or live; `out_client` is
+/// writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn iop_enos_client_new(
     gateway_url: *const c_char,
     app_key: *const c_char,
     app_secret: *const c_char,
+    config: *const IopConfig,
     out_client: *mut *mut IopEnosClient,
 ) -> IopStatus {
-    guard::status(|| {
-        out_arg(out_client, "out_client")?;
-        let client = EnosClient::new(
-            unsafe { arg_str(gateway_url, "gateway_url") }?,
-            unsafe { arg_str(app_key, "app_key") }?,
-            unsafe { arg_str(app_secret, "app_secret") }?,
-        )?;
-        let tag = <IopEnosClient as guard::Handle>::TAG;
-        unsafe { *out_client = guard::into_handle(IopEnosClient { tag, client: Arc::new(client) }) };
-        Ok(())
-    })
+    unsafe {
+        new_client(
+            (gateway_url, "gateway_url"),
+            app_key,
+            app_secret,
+            config,
+            out_client,
+            EnosClient::with_config,
+            |c| IopEnosClient { tag: <IopEnosClient as guard::Handle>::TAG, client: Arc::new(c) },
+        )
+    }
 }
 
 /// Frees an EnOS client. NULL does nothing. No other thread may be using it.
@@ -67,62 +69,17 @@ pub unsafe extern "C" fn iop_enos_client_free(client: *mut IopEnosClient) {
     unsafe { guard::free_handle(client) }
 }
 
-unsafe fn configure(client: *mut IopEnosClient, change: impl FnOnce(&mut ClientConfig) -> Result<()>) -> IopStatus {
-    guard::status(|| {
-        let c = unsafe { handle(client, "client") }?;
-        let mut outcome = Ok(());
-        c.client.configure(|config| outcome = change(config))?;
-        outcome
-    })
-}
-
-/// Sets the connect timeout in milliseconds (default 15000; must be > 0).
+/// Replaces the EnOS client's settings with a copy of `config` (NULL: every default), as
+/// `iop_client_configure`.
 ///
 /// # Safety
-/// `client` is NULL or a live EnOS client.
+/// `client` is NULL or live; `config` is NULL or live.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_enos_client_set_connect_timeout_ms(
-    client: *mut IopEnosClient,
-    timeout_ms: u64,
+pub unsafe extern "C" fn iop_enos_client_configure(
+    client: *const IopEnosClient,
+    config: *const IopConfig,
 ) -> IopStatus {
-    unsafe {
-        configure(client, |c| {
-            c.connect_timeout = millis(timeout_ms, "timeout_ms")?;
-            Ok(())
-        })
-    }
-}
-
-/// Sets the read timeout in milliseconds (default 30000; must be > 0), bounding each phase.
-///
-/// # Safety
-/// `client` is NULL or a live EnOS client.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_enos_client_set_read_timeout_ms(client: *mut IopEnosClient, timeout_ms: u64) -> IopStatus {
-    unsafe {
-        configure(client, |c| {
-            c.read_timeout = millis(timeout_ms, "timeout_ms")?;
-            Ok(())
-        })
-    }
-}
-
-/// Trusts the CA certificates in the PEM file at `pem_path` instead of the built-in roots
-/// (private EnOS gateways). The file is read now. Verification can never be turned off.
-///
-/// # Safety
-/// `client` is NULL or a live EnOS client; `pem_path` is NULL or NUL-terminated.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_enos_client_set_ca_bundle(
-    client: *mut IopEnosClient,
-    pem_path: *const c_char,
-) -> IopStatus {
-    unsafe {
-        configure(client, |c| {
-            c.ca_bundle_pem = Some(read_pem(pem_path)?);
-            Ok(())
-        })
-    }
+    unsafe { configure(client, config, |c, settings| c.client.configure(|cfg| *cfg = settings)) }
 }
 
 unsafe fn write_token(out_token: *mut *mut IopEnosToken, token: EnosToken) {
@@ -217,7 +174,8 @@ unsafe fn opt_body<'a>(body: *const u8, body_len: usize) -> Result<Option<&'a [u
 /// Computes the `apim-*` headers of a call: send `apim-accesstoken: <access_token>`,
 /// `apim-timestamp: <*out_timestamp_ms>` and `apim-signature: <*out_signature>`.
 /// `path_and_query` is the path (or full URL) with the query; `body` the exact bytes to send
-/// (NULL with `body_len` 0 for none). `timestamp_ms` 0 takes a fresh, never-repeated one.
+/// (NULL with `body_len` 0 for none). `timestamp_ms`: epoch milliseconds, or `IOP_USE_DEFAULT`
+/// for a fresh, never-repeated one.
 /// On `IOP_OK` writes `*out_timestamp_ms` (the value to send) and `*out_signature`: owned,
 /// release with `iop_string_free`.
 ///
@@ -225,7 +183,7 @@ unsafe fn opt_body<'a>(body: *const u8, body_len: usize) -> Result<Option<&'a [u
 /// `client` is NULL or a live EnOS client; strings are NULL or NUL-terminated; `body` is
 /// NULL or has `body_len` readable bytes; out-pointers are writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_enos_sign(
+pub unsafe extern "C" fn iop_enos_client_sign(
     client: *const IopEnosClient,
     access_token: *const c_char,
     path_and_query: *const c_char,
@@ -242,7 +200,7 @@ pub unsafe extern "C" fn iop_enos_sign(
         let token = unsafe { arg_str(access_token, "access_token") }?;
         let path = unsafe { arg_str(path_and_query, "path_and_query") }?;
         let body = unsafe { opt_body(body, body_len) }?.unwrap_or_default();
-        let when = if timestamp_ms == 0 { None } else { Some(timestamp_ms) };
+        let when = if timestamp_ms == IOP_USE_DEFAULT { None } else { Some(timestamp_ms) };
         let headers = c.client.sign(path, body, token, when)?;
         unsafe {
             *out_timestamp_ms = headers.timestamp_ms;
@@ -263,7 +221,7 @@ pub unsafe extern "C" fn iop_enos_sign(
 /// `client` is NULL or a live EnOS client; strings are NULL or NUL-terminated; `body` is
 /// NULL or has `body_len` readable bytes; `out_response` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_enos_call(
+pub unsafe extern "C" fn iop_enos_client_execute(
     client: *const IopEnosClient,
     access_token: *const c_char,
     method: *const c_char,

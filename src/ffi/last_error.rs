@@ -15,6 +15,7 @@ struct LastError {
     code: Option<CString>,
     error_type: Option<CString>,
     sub_code: Option<CString>,
+    sub_message: Option<CString>,
     request_id: Option<CString>,
     http_status: i32,
     retry_after_ms: i64,
@@ -39,6 +40,7 @@ pub(crate) fn set(error: Error) -> IopStatus {
         code: platform.map(|p| to_cstring(&p.code)),
         error_type: platform.and_then(|p| p.error_type.as_deref()).map(to_cstring),
         sub_code: platform.and_then(|p| p.sub_code.as_deref()).map(to_cstring),
+        sub_message: platform.and_then(|p| p.sub_message.as_deref()).map(to_cstring),
         request_id: platform.and_then(|p| p.request_id.as_deref()).map(to_cstring),
         http_status: error.http_status().map_or(0, i32::from),
         retry_after_ms: retry_after_ms(error.retry_after()),
@@ -75,7 +77,9 @@ pub extern "C" fn iop_last_error_message() -> *const c_char {
 }
 
 /// Platform error `code` of the last failure (`IOP_ERR_PLATFORM` and `IOP_ERR_TOKEN_EXPIRED`;
-/// EnOS statuses as decimal text, e.g. `"1203"`), or NULL.
+/// EnOS statuses as decimal text, e.g. `"1203"`; for `IOP_ERR_PUSH_REJECTED` the reason:
+/// `"MissingAuthorization"`, `"MalformedAuthorization"`, `"SignatureMismatch"`,
+/// `"MalformedBody"`), or NULL.
 /// Borrowed: valid until the next status-returning `iop_*` call on this thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn iop_last_error_code() -> *const c_char {
@@ -94,6 +98,13 @@ pub extern "C" fn iop_last_error_type() -> *const c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn iop_last_error_sub_code() -> *const c_char {
     read(|e| opt_ptr(&e.sub_code), ptr::null())
+}
+
+/// Platform error `sub_msg` of the last failure (a human-readable detail), or NULL.
+/// Borrowed: valid until the next status-returning `iop_*` call on this thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn iop_last_error_sub_message() -> *const c_char {
+    read(|e| opt_ptr(&e.sub_message), ptr::null())
 }
 
 /// Platform `request_id` of the last failure, or NULL.

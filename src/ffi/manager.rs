@@ -1,17 +1,17 @@
 //! `IopTokenManager`: always-valid access tokens for one account, from C.
 
 use std::ffi::c_char;
-use std::time::Duration;
 
 use super::client::IopClient;
+use super::config::millis_or_default;
 use super::enos::IopEnosClient;
 use super::guard::{self, handle, handle_type};
 use super::status::IopStatus;
 use super::store::IopTokenStore;
 use super::strings::{arg_str, out_arg, owned};
 use super::token::IopToken;
-use crate::error::{Error, Result};
-use crate::manager::{ManagerConfig, TokenManager};
+use crate::error::Result;
+use crate::manager::{DEFAULT_REFRESH_MARGIN_MS, ManagerConfig, TokenManager};
 
 /// Keeps one account's access token valid: refreshes once per expiry window (single flight in
 /// the process, the store's lock across processes) and stores each new pair before handing it
@@ -23,21 +23,16 @@ pub struct IopTokenManager {
 }
 handle_type!(IopTokenManager, 0x494f_5054_4d47_0009);
 
-fn config(refresh_margin_s: i64) -> Result<ManagerConfig> {
-    let mut config = ManagerConfig::default();
-    if refresh_margin_s >= 0 {
-        config.refresh_margin = Duration::from_secs(refresh_margin_s as u64);
-    } else if refresh_margin_s != -1 {
-        return Err(Error::invalid_argument("refresh_margin_s", "must be -1 (default) or a number of seconds"));
-    }
-    Ok(config)
+fn config(refresh_margin_ms: i64) -> Result<ManagerConfig> {
+    let refresh_margin = millis_or_default(refresh_margin_ms, DEFAULT_REFRESH_MARGIN_MS, 0, "refresh_margin_ms")?;
+    Ok(ManagerConfig { refresh_margin, ..ManagerConfig::default() })
 }
 
 /// Checks the arguments shared by both constructors and writes the manager `build` makes.
 unsafe fn new_manager(
     store: *const IopTokenStore,
     account: *const c_char,
-    refresh_margin_s: i64,
+    refresh_margin_ms: i64,
     out_manager: *mut *mut IopTokenManager,
     build: impl FnOnce(&IopTokenStore, &str, ManagerConfig) -> Result<TokenManager>,
 ) -> IopStatus {
@@ -45,7 +40,7 @@ unsafe fn new_manager(
         out_arg(out_manager, "out_manager")?;
         let s = unsafe { handle(store, "store") }?;
         let account = unsafe { arg_str(account, "account") }?;
-        let manager = build(s, account, config(refresh_margin_s)?)?;
+        let manager = build(s, account, config(refresh_margin_ms)?)?;
         let tag = <IopTokenManager as guard::Handle>::TAG;
         unsafe { *out_manager = guard::into_handle(IopTokenManager { tag, manager }) };
         Ok(())
@@ -53,8 +48,9 @@ unsafe fn new_manager(
 }
 
 /// A manager for the seller `account` (any stable key, e.g. the seller id) of the IOP app of
-/// `client`, keeping tokens in `store`. `refresh_margin_s`: refresh when less than this many
-/// seconds are left (-1: the default, 1800). Store a grant first with
+/// `client`, keeping tokens in `store`. `refresh_margin_ms`: refresh when less than this many
+/// milliseconds are left (at least 0; `IOP_USE_DEFAULT`: `IOP_DEFAULT_REFRESH_MARGIN_MS`, 30
+/// minutes). Store a grant first with
 /// `iop_token_manager_create_token` or `iop_token_manager_store_grant`. On `IOP_OK` writes
 /// `*out_manager`: owned, release with `iop_token_manager_free`.
 ///
@@ -65,11 +61,11 @@ pub unsafe extern "C" fn iop_token_manager_new(
     client: *const IopClient,
     store: *const IopTokenStore,
     account: *const c_char,
-    refresh_margin_s: i64,
+    refresh_margin_ms: i64,
     out_manager: *mut *mut IopTokenManager,
 ) -> IopStatus {
     unsafe {
-        new_manager(store, account, refresh_margin_s, out_manager, |s, account, config| {
+        new_manager(store, account, refresh_margin_ms, out_manager, |s, account, config| {
             TokenManager::new(handle(client, "client")?.client.clone(), s.store.clone(), account, config)
         })
     }
@@ -85,11 +81,11 @@ pub unsafe extern "C" fn iop_token_manager_new_enos(
     client: *const IopEnosClient,
     store: *const IopTokenStore,
     account: *const c_char,
-    refresh_margin_s: i64,
+    refresh_margin_ms: i64,
     out_manager: *mut *mut IopTokenManager,
 ) -> IopStatus {
     unsafe {
-        new_manager(store, account, refresh_margin_s, out_manager, |s, account, config| {
+        new_manager(store, account, refresh_margin_ms, out_manager, |s, account, config| {
             TokenManager::new_enos(handle(client, "client")?.client.clone(), s.store.clone(), account, config)
         })
     }
@@ -137,7 +133,8 @@ pub unsafe extern "C" fn iop_token_manager_store_grant(
     })
 }
 
-/// An access token valid for more than the refresh margin, refreshing first when needed.
+/// Gets an access token valid for more than the refresh margin, reading the store and
+/// refreshing over the network first when needed (may block; thread-safe).
 /// `IOP_ERR_REAUTHORIZATION_REQUIRED` when nothing is stored, or the grant is dead and its
 /// access token has expired (the message says why; a dead grant is never sent again). Other
 /// failures of a refresh return the stored token while it has not expired. On `IOP_OK` writes
@@ -146,7 +143,7 @@ pub unsafe extern "C" fn iop_token_manager_store_grant(
 /// # Safety
 /// `manager` is NULL or live; `out_access_token` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_token_manager_access_token(
+pub unsafe extern "C" fn iop_token_manager_get_access_token(
     manager: *const IopTokenManager,
     out_access_token: *mut *mut c_char,
 ) -> IopStatus {
@@ -159,7 +156,7 @@ pub unsafe extern "C" fn iop_token_manager_access_token(
     })
 }
 
-/// The account's stored record as JSON (`version`, `access_token`, `refresh_token`,
+/// Reads the account's stored record from the store, as JSON (`version`, `access_token`, `refresh_token`,
 /// `expires_at_ms`, `refresh_expires_at_ms`, `can_refresh`, `granted_at_ms`,
 /// `refresh_started_at_ms`, `reauthorization_reason`, `seller_id`, `country`, and
 /// `reauthorize_by_ms`), or `null` when nothing is stored. Contains the tokens. On `IOP_OK`
@@ -168,7 +165,7 @@ pub unsafe extern "C" fn iop_token_manager_access_token(
 /// # Safety
 /// `manager` is NULL or live; `out_json` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_token_manager_record_json(
+pub unsafe extern "C" fn iop_token_manager_load_record(
     manager: *const IopTokenManager,
     out_json: *mut *mut c_char,
 ) -> IopStatus {

@@ -5,11 +5,14 @@
 //! and written only on `IOP_OK`; ownership stated on each function.
 
 pub mod authorize;
+pub mod batch;
 pub mod client;
+pub mod config;
 pub mod enos;
 pub(crate) mod guard;
 pub mod last_error;
 pub mod manager;
+pub mod push;
 pub mod request;
 pub mod response;
 pub mod status;

@@ -35,10 +35,15 @@ pub enum IopStatus {
     /// The seller must authorize the app again (token manager: the refresh token is dead or
     /// expired, the grant cannot be refreshed, or nothing is stored). No retry can help.
     IOP_ERR_REAUTHORIZATION_REQUIRED = 11,
+    /// A push message (webhook) was refused: its Authorization is missing, malformed or does
+    /// not match the body, or the body is not a push message. `iop_last_error_code` says which:
+    /// `"MissingAuthorization"`, `"MalformedAuthorization"`, `"SignatureMismatch"`,
+    /// `"MalformedBody"`. Answer the platform with a non-200 status (e.g. 401).
+    IOP_ERR_PUSH_REJECTED = 12,
 }
 
 /// Every status, in value order (for tests and bindings).
-pub(crate) const ALL_STATUSES: [IopStatus; 12] = [
+pub(crate) const ALL_STATUSES: [IopStatus; 13] = [
     IopStatus::IOP_OK,
     IopStatus::IOP_ERR_INVALID_ARGUMENT,
     IopStatus::IOP_ERR_CONNECT,
@@ -51,6 +56,7 @@ pub(crate) const ALL_STATUSES: [IopStatus; 12] = [
     IopStatus::IOP_ERR_INTERNAL,
     IopStatus::IOP_ERR_TOKEN_EXPIRED,
     IopStatus::IOP_ERR_REAUTHORIZATION_REQUIRED,
+    IopStatus::IOP_ERR_PUSH_REJECTED,
 ];
 
 impl IopStatus {
@@ -68,6 +74,7 @@ impl IopStatus {
             ErrorKind::Internal => IopStatus::IOP_ERR_INTERNAL,
             ErrorKind::TokenExpired => IopStatus::IOP_ERR_TOKEN_EXPIRED,
             ErrorKind::ReauthorizationRequired => IopStatus::IOP_ERR_REAUTHORIZATION_REQUIRED,
+            ErrorKind::PushRejected => IopStatus::IOP_ERR_PUSH_REJECTED,
         }
     }
 
@@ -86,6 +93,7 @@ impl IopStatus {
             IopStatus::IOP_ERR_INTERNAL => c"IOP_ERR_INTERNAL",
             IopStatus::IOP_ERR_TOKEN_EXPIRED => c"IOP_ERR_TOKEN_EXPIRED",
             IopStatus::IOP_ERR_REAUTHORIZATION_REQUIRED => c"IOP_ERR_REAUTHORIZATION_REQUIRED",
+            IopStatus::IOP_ERR_PUSH_REJECTED => c"IOP_ERR_PUSH_REJECTED",
         }
     }
 }

@@ -57,7 +57,7 @@ pub struct IopTokenStoreCallbacks {
     >,
     /// Takes the refresh lock of `account` (shared by every process using the store), waiting
     /// at most `timeout_ms`. Returns 0 when taken, 1 on timeout, another value on failure.
-    pub lock: Option<unsafe extern "C" fn(user_data: *mut c_void, account: *const c_char, timeout_ms: u64) -> i32>,
+    pub lock: Option<unsafe extern "C" fn(user_data: *mut c_void, account: *const c_char, timeout_ms: i64) -> i32>,
     /// Releases the lock taken by `lock`.
     pub unlock: Option<unsafe extern "C" fn(user_data: *mut c_void, account: *const c_char)>,
     /// Optional (may be NULL): lists the accounts as a JSON array of strings through
@@ -70,7 +70,7 @@ struct CallbackStore {
     user_data: usize,
     load: unsafe extern "C" fn(*mut c_void, *const c_char, *mut IopTokenStoreValue) -> i32,
     cas: unsafe extern "C" fn(*mut c_void, *const c_char, u64, *const c_char) -> i32,
-    lock: unsafe extern "C" fn(*mut c_void, *const c_char, u64) -> i32,
+    lock: unsafe extern "C" fn(*mut c_void, *const c_char, i64) -> i32,
     unlock: unsafe extern "C" fn(*mut c_void, *const c_char),
     accounts: Option<unsafe extern "C" fn(*mut c_void, *mut IopTokenStoreValue) -> i32>,
 }
@@ -124,7 +124,7 @@ impl TokenStore for CallbackStore {
 
     fn lock(&self, account: &str, timeout: Duration) -> Result<StoreLock<'_>> {
         let c = c_account(account)?;
-        let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        let ms = i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX);
         // SAFETY: as in `load`.
         match unsafe { (self.lock)(self.user_data(), c.as_ptr(), ms) } {
             0 => Ok(StoreLock::new(move || unsafe { (self.unlock)(self.user_data(), c.as_ptr()) })),
@@ -159,7 +159,7 @@ unsafe fn write_store(out_store: *mut *mut IopTokenStore, store: Arc<dyn TokenSt
 /// # Safety
 /// `out_store` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_token_store_memory_new(out_store: *mut *mut IopTokenStore) -> IopStatus {
+pub unsafe extern "C" fn iop_token_store_new_memory(out_store: *mut *mut IopTokenStore) -> IopStatus {
     guard::status(|| {
         out_arg(out_store, "out_store")?;
         unsafe { write_store(out_store, Arc::new(MemoryStore::new())) };
@@ -175,7 +175,7 @@ pub unsafe extern "C" fn iop_token_store_memory_new(out_store: *mut *mut IopToke
 /// # Safety
 /// `path` is NULL or NUL-terminated; `out_store` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_token_store_file_new(
+pub unsafe extern "C" fn iop_token_store_new_file(
     path: *const c_char,
     out_store: *mut *mut IopTokenStore,
 ) -> IopStatus {
@@ -196,7 +196,7 @@ pub unsafe extern "C" fn iop_token_store_file_new(
 /// `callbacks` is NULL or valid for reads; its functions follow the documented contracts;
 /// `out_store` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_token_store_callback_new(
+pub unsafe extern "C" fn iop_token_store_new_callback(
     callbacks: *const IopTokenStoreCallbacks,
     out_store: *mut *mut IopTokenStore,
 ) -> IopStatus {
@@ -230,8 +230,9 @@ pub unsafe extern "C" fn iop_token_store_callback_new(
 /// `<key_namespace>:<app_key>:<account>:record` and `…:lock`). `encryption_key`: NULL with
 /// `key_len` 0 to store records as JSON, or 32 bytes (copied) to encrypt them with AES-256-GCM.
 /// `lease_ms`: how long a refresh lock lasts unless released, so a host that dies holding it
-/// delays the account this long (0: 30 000); a refresh must finish within it. `timeout_ms`: the
-/// connect timeout and the timeout of each command (0: 5 000). Does not connect: calls fail with
+/// delays the account this long (at least 1; `IOP_USE_DEFAULT`: `IOP_DEFAULT_REDIS_LEASE_MS`);
+/// a refresh must finish within it. `timeout_ms`: the connect timeout and the timeout of each
+/// command (at least 1; `IOP_USE_DEFAULT`: `IOP_DEFAULT_REDIS_TIMEOUT_MS`). Does not connect: calls fail with
 /// `IOP_ERR_CONNECT`, `IOP_ERR_NETWORK` or `IOP_ERR_TIMEOUT` while Redis is unreachable and work
 /// again once it is back. On `IOP_OK` writes `*out_store`: owned, release with
 /// `iop_token_store_free`.
@@ -242,18 +243,21 @@ pub unsafe extern "C" fn iop_token_store_callback_new(
 #[cfg(feature = "redis-store")]
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn iop_token_store_redis_new(
+pub unsafe extern "C" fn iop_token_store_new_redis(
     url: *const c_char,
     key_namespace: *const c_char,
     app_key: *const c_char,
     encryption_key: *const u8,
     key_len: usize,
-    lease_ms: u64,
-    timeout_ms: u64,
+    lease_ms: i64,
+    timeout_ms: i64,
     out_store: *mut *mut IopTokenStore,
 ) -> IopStatus {
+    use super::config::millis_or_default;
     use super::strings::opt_str;
-    use crate::manager::{RedisStore, RedisStoreConfig, check_redis_key_part};
+    use crate::manager::{
+        DEFAULT_LEASE_MS, DEFAULT_REDIS_TIMEOUT_MS, RedisStore, RedisStoreConfig, check_redis_key_part,
+    };
     guard::status(|| {
         out_arg(out_store, "out_store")?;
         let mut config =
@@ -272,13 +276,9 @@ pub unsafe extern "C" fn iop_token_store_redis_new(
             }
             (false, _) => return Err(Error::invalid_argument("key_len", "must be 32 (an AES-256 key) or 0")),
         };
-        if lease_ms > 0 {
-            config.lease = Duration::from_millis(lease_ms);
-        }
-        if timeout_ms > 0 {
-            config.connect_timeout = Duration::from_millis(timeout_ms);
-            config.io_timeout = Duration::from_millis(timeout_ms);
-        }
+        config.lease = millis_or_default(lease_ms, DEFAULT_LEASE_MS, 1, "lease_ms")?;
+        config.connect_timeout = millis_or_default(timeout_ms, DEFAULT_REDIS_TIMEOUT_MS, 1, "timeout_ms")?;
+        config.io_timeout = config.connect_timeout;
         unsafe { write_store(out_store, Arc::new(RedisStore::new(config)?)) };
         Ok(())
     })
@@ -307,24 +307,24 @@ pub unsafe extern "C" fn iop_token_store_value_set(value: *mut IopTokenStoreValu
     })
 }
 
-/// The accounts whose re-authorization deadline falls within `within_s` seconds from now
-/// (passed ones included), soonest first, as a JSON array of
+/// Reads the store: the accounts whose re-authorization deadline falls within `within_ms`
+/// milliseconds from now (at least 0; passed ones included), soonest first, as a JSON array of
 /// `{"account":…,"reauthorize_by":<epoch ms>}`. On `IOP_OK` writes `*out_json`: owned,
 /// release with `iop_string_free`.
 ///
 /// # Safety
 /// `store` is NULL or live; `out_json` is writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn iop_token_store_due_json(
+pub unsafe extern "C" fn iop_token_store_list_due(
     store: *const IopTokenStore,
-    within_s: i64,
+    within_ms: i64,
     out_json: *mut *mut c_char,
 ) -> IopStatus {
     guard::status(|| {
         out_arg(out_json, "out_json")?;
         let s = unsafe { handle(store, "store") }?;
-        let within = Duration::from_secs(
-            u64::try_from(within_s).map_err(|_| Error::invalid_argument("within_s", "must not be negative"))?,
+        let within = Duration::from_millis(
+            u64::try_from(within_ms).map_err(|_| Error::invalid_argument("within_ms", "must not be negative"))?,
         );
         let due = reauthorization_due(&*s.store, now_ms(), within)?;
         let list: Vec<serde_json::Value> = due

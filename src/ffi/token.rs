@@ -4,6 +4,7 @@ use std::ffi::{CString, c_char};
 use std::ptr;
 
 use super::client::IopClient;
+use super::config::time_arg;
 use super::guard::{self, handle, handle_type};
 use super::status::IopStatus;
 use super::strings::{arg_str, borrowed, out_arg, owned, to_cstring};
@@ -130,8 +131,8 @@ pub unsafe extern "C" fn iop_token_refresh(
     })
 }
 
-/// Parses a token response body received at `received_at_ms` (epoch ms; relative lifetimes
-/// are counted from it). An error envelope is `IOP_ERR_PLATFORM`. On `IOP_OK` writes
+/// Parses a token response body received at `received_at_ms` (epoch ms, at least 0;
+/// `IOP_USE_DEFAULT`: now; relative lifetimes are counted from it). An error envelope is `IOP_ERR_PLATFORM`. On `IOP_OK` writes
 /// `*out_token`: owned, release with `iop_token_free`.
 ///
 /// # Safety
@@ -144,7 +145,26 @@ pub unsafe extern "C" fn iop_token_parse(
 ) -> IopStatus {
     guard::status(|| {
         out_arg(out_token, "out_token")?;
-        let token = Token::parse(unsafe { arg_str(response_json, "response_json") }?, received_at_ms)?;
+        let at = time_arg(received_at_ms, "received_at_ms")?;
+        let token = Token::parse(unsafe { arg_str(response_json, "response_json") }?, at)?;
+        unsafe { write_token(out_token, token) };
+        Ok(())
+    })
+}
+
+/// Rebuilds a token from the JSON `iop_token_to_json` wrote (for example one an application
+/// stored and hands back to `iop_token_manager_store_grant`). Unknown fields, missing tokens or
+/// expiries are `IOP_ERR_INVALID_ARGUMENT` (the message never quotes the text).
+/// `iop_token_raw_json` of the result is `json`. On `IOP_OK` writes `*out_token`: owned,
+/// release with `iop_token_free`.
+///
+/// # Safety
+/// `json` is NULL or NUL-terminated; `out_token` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_token_from_json(json: *const c_char, out_token: *mut *mut IopToken) -> IopStatus {
+    guard::status(|| {
+        out_arg(out_token, "out_token")?;
+        let token = Token::from_normalized_json(unsafe { arg_str(json, "json") }?)?;
         unsafe { write_token(out_token, token) };
         Ok(())
     })

@@ -7,11 +7,11 @@ use super::status::{ALL_STATUSES, IopStatus};
 /// Major version of this header (checked against the crate version by a test).
 pub const IOP_VERSION_MAJOR: u32 = 0;
 /// Minor version of this header.
-pub const IOP_VERSION_MINOR: u32 = 1;
+pub const IOP_VERSION_MINOR: u32 = 2;
 /// Patch version of this header.
 pub const IOP_VERSION_PATCH: u32 = 0;
 
-/// The library's version, e.g. `"0.1.0"`: static, never free it. Bindings compare its
+/// The library's version, e.g. `"0.2.0"`: static, never free it. Bindings compare its
 /// major and minor parts with the header they were built for.
 #[unsafe(no_mangle)]
 pub extern "C" fn iop_version() -> *const c_char {

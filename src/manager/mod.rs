@@ -29,7 +29,10 @@ pub use record::TokenRecord;
 #[cfg(feature = "redis-store")]
 pub(crate) use redis_store::check_part as check_redis_key_part;
 #[cfg(feature = "redis-store")]
-pub use redis_store::{DEFAULT_LEASE, DEFAULT_NAMESPACE, DEFAULT_REDIS_TIMEOUT, RedisStore, RedisStoreConfig};
+pub use redis_store::{
+    DEFAULT_LEASE, DEFAULT_LEASE_MS, DEFAULT_NAMESPACE, DEFAULT_REDIS_TIMEOUT, DEFAULT_REDIS_TIMEOUT_MS, RedisStore,
+    RedisStoreConfig,
+};
 pub(crate) use store::lock_timeout;
 pub use store::{MemoryStore, StoreLock, TokenStore};
 
@@ -42,8 +45,11 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 use crate::token::Token;
 
-/// Default refresh margin: refresh when the access token has less than 30 minutes left.
-pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(30 * 60);
+/// Default refresh margin in milliseconds: refresh when the access token has less than 30
+/// minutes left.
+pub const DEFAULT_REFRESH_MARGIN_MS: i64 = 1_800_000;
+/// Default refresh margin (see [`DEFAULT_REFRESH_MARGIN_MS`]).
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_millis(DEFAULT_REFRESH_MARGIN_MS as u64);
 /// Default time a caller waits for another thread's or process's refresh.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -298,8 +304,42 @@ fn enos_placeholder() -> TokenRecord {
     }
 }
 
+/// Applies an authorization-expiry alert (push message type 8): every account of `store` whose
+/// record's `seller_id` is `seller_id` gets its re-authorization deadline moved to
+/// `auth_expires_at_ms` when that is earlier (see [`TokenRecord::with_expiry_alert`]), written
+/// under the account's lock with a compare-and-swap, as the manager writes. Returns how many
+/// records changed. `wait` bounds the wait for each lock.
+pub fn apply_expiry_alert(
+    store: &dyn TokenStore,
+    seller_id: &str,
+    auth_expires_at_ms: i64,
+    wait: Duration,
+) -> Result<u64> {
+    if seller_id.is_empty() {
+        return Err(Error::invalid_argument("seller_id", "must not be empty"));
+    }
+    let mut updated = 0;
+    for account in store.accounts()? {
+        let matches = |r: &TokenRecord| r.seller_id.as_deref() == Some(seller_id);
+        if !store.load(&account)?.is_some_and(|r| matches(&r)) {
+            continue;
+        }
+        let _lock = store.lock(&account, wait)?;
+        let Some(current) = store.load(&account)?.filter(|r| matches(r)) else { continue };
+        let Some(next) = current.with_expiry_alert(auth_expires_at_ms) else { continue };
+        if !store.compare_and_swap(&account, current.version, &next)? {
+            return Err(Error::new(
+                ErrorKind::Internal,
+                format!("the token store of `{account}` changed while its refresh lock was held"),
+            ));
+        }
+        updated += 1;
+    }
+    Ok(updated)
+}
+
 /// Accounts in `store` whose re-authorization deadline falls before `now_ms + within`
-/// (already passed included), soonest first, with the deadline in epoch ms; accounts already
+/// (already passed included; an applied expiry alert counts), soonest first, with the deadline in epoch ms; accounts already
 /// marked as needing re-authorization are listed with their grant's deadline or `now_ms`.
 pub fn reauthorization_due(store: &dyn TokenStore, now_ms: i64, within: Duration) -> Result<Vec<(String, i64)>> {
     let horizon = now_ms.saturating_add(i64::try_from(within.as_millis()).unwrap_or(i64::MAX));

@@ -130,6 +130,29 @@ impl TokenRecord {
         if self.can_refresh { self.refresh_expires_at_ms } else { Some(self.expires_at_ms) }
     }
 
+    /// The record after an authorization-expiry alert saying the seller's authorization ends at
+    /// `auth_expires_at_ms`, when that is earlier than [`TokenRecord::reauthorize_by_ms`]
+    /// (`version` + 1); `None` when the record already says as much. The authorization's end is
+    /// the refresh token's end: a refreshable grant's `refresh_expires_at_ms` moves to it; for a
+    /// grant that cannot be refreshed the access token is the authorization, so
+    /// `expires_at_ms` does. The record's JSON keeps its shape.
+    pub fn with_expiry_alert(&self, auth_expires_at_ms: i64) -> Option<TokenRecord> {
+        if self.refresh_token.is_empty() && self.can_refresh {
+            return None; // EnOS: app credentials, no seller authorization.
+        }
+        if self.reauthorize_by_ms().is_some_and(|at| at <= auth_expires_at_ms) {
+            return None;
+        }
+        let mut next = self.clone();
+        if self.can_refresh {
+            next.refresh_expires_at_ms = Some(auth_expires_at_ms);
+        } else {
+            next.expires_at_ms = auth_expires_at_ms;
+        }
+        next.version = self.version + 1;
+        Some(next)
+    }
+
     /// True when the access token is valid for more than `margin_ms` after `now_ms`.
     pub fn is_fresh(&self, now_ms: i64, margin_ms: i64) -> bool {
         self.expires_at_ms.saturating_sub(margin_ms) > now_ms
@@ -194,5 +217,30 @@ mod tests {
         assert!(!debug.contains("AT-secret-1") && !debug.contains("RT-secret-1"));
         assert!(r.is_fresh(1_000, 1_800_000) && r.is_fresh(3_600_990, 0) && !r.is_fresh(3_600_990, 20));
         assert!(TokenRecord::from_json("{").is_err());
+    }
+
+    #[test]
+    fn expiry_alert_moves_the_deadline_earlier_only() {
+        let token = Token::parse(
+            r#"{"access_token":"AT","refresh_token":"RT","expires_in":3600,"refresh_expires_in":86400,"code":"0"}"#,
+            1_000,
+        )
+        .unwrap();
+        let mut r = TokenRecord::from_grant(&token, 1_000);
+        r.version = 2;
+        assert_eq!(r.with_expiry_alert(1_000 + 86_400_000), None);
+        let next = r.with_expiry_alert(50_000_000).unwrap();
+        assert_eq!(
+            (next.version, next.reauthorize_by_ms(), next.expires_at_ms),
+            (3, Some(50_000_000), r.expires_at_ms)
+        );
+        assert_eq!(TokenRecord::from_json(&next.to_json()).unwrap(), next);
+        let fixed = Token::parse(
+            r#"{"access_token":"AT","refresh_token":"RT","expires_in":86400,"refresh_expires_in":0,"code":"0"}"#,
+            1_000,
+        )
+        .unwrap();
+        let f = TokenRecord::from_grant(&fixed, 1_000).with_expiry_alert(60_000_000).unwrap();
+        assert_eq!(f.reauthorize_by_ms(), Some(60_000_000));
     }
 }

@@ -21,10 +21,15 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Default namespace: the first part of every key.
 pub const DEFAULT_NAMESPACE: &str = "iopkit";
-/// Default lease of a refresh lock: a holder that dies frees the account after this long.
-pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
-/// Default connect timeout, and default timeout of each command.
-pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default lease of a refresh lock in milliseconds: a holder that dies frees the account after
+/// this long.
+pub const DEFAULT_LEASE_MS: i64 = 30_000;
+/// Default lease of a refresh lock (see [`DEFAULT_LEASE_MS`]).
+pub const DEFAULT_LEASE: Duration = Duration::from_millis(DEFAULT_LEASE_MS as u64);
+/// Default connect timeout, and default timeout of each command, in milliseconds.
+pub const DEFAULT_REDIS_TIMEOUT_MS: i64 = 5_000;
+/// Default Redis timeout (see [`DEFAULT_REDIS_TIMEOUT_MS`]).
+pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(DEFAULT_REDIS_TIMEOUT_MS as u64);
 /// Pause between attempts to take a lease that another client holds.
 const LOCK_POLL: Duration = Duration::from_millis(5);
 

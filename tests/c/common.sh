@@ -11,10 +11,18 @@ IOP_LIBDIR=$IOP_ROOT/target/debug
 IOP_OUT=$IOP_ROOT/target/c
 IOP_RUNLIB=$IOP_OUT/lib
 
-# Sets IOP_CFLAGS and IOP_LDFLAGS; builds the libraries if they are missing.
+# Sets IOP_CFLAGS and IOP_LDFLAGS; builds the libraries if they are missing or older than a
+# header (a header regenerated for an ABI change the library was not yet rebuilt for).
 iop_c_setup() {
-    if [[ ! -f $IOP_LIBDIR/libiop.so || ! -f $IOP_LIBDIR/libiop_sandbox.so ]]; then
-        echo "common.sh: building the libraries (cargo build -p iopkit -p iopkit-sandbox)" >&2
+    local lib header build=0
+    for lib in "$IOP_LIBDIR/libiop.so" "$IOP_LIBDIR/libiop_sandbox.so"; do
+        [[ -f $lib ]] || build=1
+        for header in "$IOP_ROOT/include/iop.h" "$IOP_ROOT/include/iop_sandbox.h"; do
+            [[ ! $header -nt $lib ]] || build=1
+        done
+    done
+    if ((build)); then
+        echo "common.sh: a library is missing or older than include/: cargo build -p iopkit -p iopkit-sandbox" >&2
         (cd "$IOP_ROOT" && cargo build -p iopkit -p iopkit-sandbox)
     fi
     mkdir -p "$IOP_RUNLIB"

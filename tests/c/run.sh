@@ -14,8 +14,8 @@
 #   - a run that ends badly although none of its tests failed (valgrind errors or definite/
 #     indirect leaks, a sanitizer report, a crash, no summary line) adds 1 failed;
 #   - each check of this script (the programs compile with -Werror, by gcc and clang; include/iop.h and
-#     iop_sandbox.h compile as C and C++; every exported iop_ function appears in test_iop.c)
-#     adds 1 passed or 1 failed.
+#     iop_sandbox.h compile as C and C++; every exported iop_ function appears in test_iop.c; the
+#     C quickstart, examples/c/quickstart.c, compiles the same way and runs) adds 1 passed or 1 failed.
 # Exits non-zero when anything failed.
 set -euo pipefail
 
@@ -102,6 +102,16 @@ elif IOP_CC=clang iop_c_compile "$CLANG_ASAN" "$TEST_SRC" -O1 "${SANITIZE[@]}" -
     clang_ok=1
 else
     fail "test_iop.c or stress.c does not compile with clang"
+fi
+
+# --- The C quickstart compiles (same flags) and runs against the sandbox ------------------------
+rm -f "$IOP_OUT/quickstart.log"
+if iop_c_compile "$IOP_OUT/quickstart" "$IOP_ROOT/examples/c/quickstart.c" &&
+    "$IOP_OUT/quickstart" >"$IOP_OUT/quickstart.log" 2>&1; then
+    pass "examples/c/quickstart.c compiles (-Werror) and runs against the sandbox"
+else
+    fail "examples/c/quickstart.c does not compile or run ($IOP_OUT/quickstart.log)"
+    tail -n 20 "$IOP_OUT/quickstart.log" 2>/dev/null || true
 fi
 
 # run_mode NAME LOG QUIET COMMAND...: runs the suite, adds its counts. QUIET=1 hides "ok" lines.

@@ -1,10 +1,12 @@
 /*
- * test_iop.c: tests of the C ABI in include/iop.h, run by tests/c/run.sh (plain, under
- * valgrind and with ASan/UBSan).
+ * test_iop.c: tests of the C ABI 0.2 in include/iop.h (and of the sandbox's, iop_sandbox.h),
+ * run by tests/c/run.sh (plain, under valgrind and with ASan/UBSan, gcc and clang).
  *
- * Groups: "offline" (arguments, errors, signing vectors, token parsing), "gateway" (one
- * in-process sandbox with the default apps), "clock" (a sandbox with short lifetimes whose
- * virtual clock is moved) and "transport" (local sockets: refused, stalled, canned replies).
+ * Groups: "offline" (arguments, settings (IopConfig), errors, signing vectors, token parsing
+ * and JSON, header constants), "gateway" (one in-process sandbox with the default apps),
+ * "clock" (a sandbox with short lifetimes whose virtual clock is moved), "transport" (local
+ * sockets: refused, stalled, canned replies), "manager" (token stores and managers, a sandbox
+ * and a redis-server of its own) and "enos" (the EnOS token service, a sandbox).
  *
  * Never prints a token or secret: only lengths. Environment (set by run.sh):
  *   IOP_C_TEST_SLACK_MS  extra milliseconds allowed in timing checks (valgrind is slow)
@@ -104,25 +106,138 @@ static bool is_upper_hex64(const char *s) {
     return true;
 }
 
+/* ---- Client settings. Sandbox clients are made from DEFAULTS, so every call to the sandbox
+ * goes through a config on which each setter was given IOP_USE_DEFAULT (or NULL). */
+
+/* What a test wants of a client's settings: numbers are IOP_USE_DEFAULT or a value; NULL
+ * strings select the defaults (the default partner id, the built-in roots). */
+struct settings {
+    int64_t connect_ms, read_ms, max_bytes;
+    int32_t retries;
+    const char *partner_id, *ca_bundle;
+    bool insecure;
+};
+
+static const struct settings DEFAULTS = {IOP_USE_DEFAULT, IOP_USE_DEFAULT, IOP_USE_DEFAULT, IOP_USE_DEFAULT,
+                                         NULL, NULL, false};
+
+/* An IopConfig holding `s` in *out (owned: iop_config_free); on failure the status of the
+ * setter that refused, with its last error, and *out untouched. */
+static IopStatus config_from(const struct settings *s, IopConfig **out) {
+    IopConfig *config = NULL;
+    IopStatus st = iop_config_new(&config);
+    if (st == IOP_OK) st = iop_config_set_connect_timeout_ms(config, s->connect_ms);
+    if (st == IOP_OK) st = iop_config_set_read_timeout_ms(config, s->read_ms);
+    if (st == IOP_OK) st = iop_config_set_max_response_bytes(config, s->max_bytes);
+    if (st == IOP_OK) st = iop_config_set_max_connect_retries(config, s->retries);
+    if (st == IOP_OK) st = iop_config_set_partner_id(config, s->partner_id);
+    if (st == IOP_OK) st = iop_config_set_ca_bundle(config, s->ca_bundle);
+    if (st == IOP_OK) st = iop_config_set_allow_insecure_http(config, s->insecure);
+    if (st == IOP_OK)
+        *out = config;
+    else
+        iop_config_free(config);
+    return st;
+}
+
+/* Replaces the settings of `client` with `s` (iop_client_configure). */
+static IopStatus configure(const IopClient *client, const struct settings *s) {
+    IopConfig *config = NULL;
+    IopStatus st = config_from(s, &config);
+    if (st == IOP_OK) st = iop_client_configure(client, config);
+    iop_config_free(config);
+    return st;
+}
+
+/* Gives `client` a read timeout of `ms`, every other setting its default. */
+static IopStatus set_read_timeout(const IopClient *client, int64_t ms) {
+    struct settings s = DEFAULTS;
+    s.read_ms = ms;
+    return configure(client, &s);
+}
+
+/* A client for `url` made with settings `s` (NULL: no config, every default), or NULL (a
+ * check failed). */
+static IopClient *make_client(const char *url, const char *app_key, const char *secret, const struct settings *s) {
+    IopConfig *config = NULL;
+    IopClient *client = NULL;
+    IopStatus st = s != NULL ? config_from(s, &config) : IOP_OK;
+    if (st == IOP_OK) st = iop_client_new(url, app_key, secret, config, &client);
+    CHECK_STATUS(st, IOP_OK);
+    iop_config_free(config);
+    return st == IOP_OK ? client : NULL;
+}
+
+/* A client that signs with `partner_id` (for signing checks: the URL is never contacted). */
+static IopClient *partner_client(const char *url, const char *app_key, const char *secret, const char *partner_id) {
+    struct settings s = DEFAULTS;
+    s.partner_id = partner_id;
+    return make_client(url, app_key, secret, &s);
+}
+
+/* ---- The sandbox */
+
 /* The sandbox of the current group (gateway or clock) and its URL. */
 static IopSandbox *g_sandbox;
 static const char *g_url;
 
+static const char *sandbox_msg_or_null(void) {
+    const char *m = iop_sandbox_last_error_message();
+    return m ? m : "(no message)";
+}
+
+/* expr is an IopStatus of an iop_sandbox_* call; prints the sandbox's message on a mismatch. */
+#define CHECK_SANDBOX(expr, expected) do { \
+        IopStatus sst_ = (expr); \
+        if (sst_ != (expected)) { \
+            check_fail(__FILE__, __LINE__, #expr " == " #expected); \
+            printf("#     got %s: %s\n", iop_status_name((int32_t)sst_), sandbox_msg_or_null()); \
+        } \
+    } while (0)
+
+#define REQUIRE_SANDBOX_OK(expr) do { \
+        IopStatus sst_ = (expr); \
+        if (sst_ != IOP_OK) { \
+            check_fail(__FILE__, __LINE__, #expr " == IOP_OK"); \
+            printf("#     got %s: %s\n", iop_status_name((int32_t)sst_), sandbox_msg_or_null()); \
+            return; \
+        } \
+    } while (0)
+
+/* The sandbox call failed with IOP_ERR_INVALID_ARGUMENT and a message naming `arg`. */
+#define CHECK_SANDBOX_INVALID(expr, arg) do { \
+        CHECK_SANDBOX(expr, IOP_ERR_INVALID_ARGUMENT); \
+        CHECK_CONTAINS(iop_sandbox_last_error_message(), arg); \
+    } while (0)
+
+/* A one-time authorization code for app_key from the sandbox (owned: iop_sandbox_string_free),
+ * or NULL (a check failed). */
+static char *issue_code(const char *app_key) {
+    char *code = NULL;
+    IopStatus st = iop_sandbox_issue_code(g_sandbox, app_key, &code);
+    CHECK_SANDBOX(st, IOP_OK);
+    return st == IOP_OK ? code : NULL;
+}
+
+/* How many requests reached `route` of the sandbox; -1 (a failed check) on failure. */
+static int64_t route_hits(const char *route) {
+    int64_t hits = -1;
+    IopStatus st = iop_sandbox_route_hits(g_sandbox, route, &hits);
+    CHECK_SANDBOX(st, IOP_OK);
+    return st == IOP_OK ? hits : -1;
+}
+
 /* A client for g_url + suffix ("/lazada/rest", "/aliexpress", ...), or NULL (check failed). */
 static IopClient *sandbox_client(const char *suffix, const char *app_key, const char *secret) {
     char url[256];
-    IopClient *client = NULL;
     snprintf(url, sizeof url, "%s%s", g_url, suffix);
-    IopStatus st = iop_client_new(url, app_key, secret, &client);
-    CHECK_STATUS(st, IOP_OK);
-    return st == IOP_OK ? client : NULL;
+    return make_client(url, app_key, secret, &DEFAULTS);
 }
 
 /* Authorizes a new simulated seller of app_key and exchanges the code: a token or NULL. */
 static IopToken *new_token(const IopClient *client, const char *app_key) {
     IopToken *token = NULL;
-    char *code = iop_sandbox_issue_code(g_sandbox, app_key);
-    CHECK(code != NULL);
+    char *code = issue_code(app_key);
     if (code == NULL) return NULL;
     IopStatus st = iop_token_create(client, code, &token);
     CHECK_STATUS(st, IOP_OK);
@@ -158,13 +273,15 @@ static void check_success_response(const IopResponse *resp) {
 }
 
 /* A platform failure of a token helper: IOP_ERR_PLATFORM with `code` and type ISV (flat
- * envelopes carry no sub_code), HTTP 400, a request id,
+ * envelopes carry no sub_code or sub_msg), HTTP 400, a request id,
  * and a message that does not contain `secret` (the code or refresh token that was sent). */
 static void check_platform_error(IopStatus st, const char *code, const char *secret) {
     CHECK_STATUS(st, IOP_ERR_PLATFORM);
     CHECK(iop_last_error_status() == IOP_ERR_PLATFORM);
     CHECK_STREQ(iop_last_error_code(), code);
     CHECK_STREQ(iop_last_error_type(), "ISV");
+    CHECK(iop_last_error_sub_code() == NULL);
+    CHECK(iop_last_error_sub_message() == NULL);
     CHECK(iop_last_error_request_id() != NULL);
     CHECK(iop_last_error_http_status() == 400);
     CHECK_CONTAINS(iop_last_error_message(), code);
@@ -198,10 +315,11 @@ static void test_status_names(void) {
         "IOP_OK", "IOP_ERR_INVALID_ARGUMENT", "IOP_ERR_CONNECT", "IOP_ERR_NETWORK",
         "IOP_ERR_TIMEOUT", "IOP_ERR_TLS", "IOP_ERR_HTTP", "IOP_ERR_MALFORMED_RESPONSE",
         "IOP_ERR_PLATFORM", "IOP_ERR_INTERNAL", "IOP_ERR_TOKEN_EXPIRED", "IOP_ERR_REAUTHORIZATION_REQUIRED",
+        "IOP_ERR_PUSH_REJECTED",
     };
     for (int32_t s = 0; s < (int32_t)COUNT(names); s++) CHECK_STREQ(iop_status_name(s), names[s]);
     CHECK(IOP_ERR_INTERNAL == 9 && IOP_ERR_TIMEOUT == 4 && IOP_ERR_TOKEN_EXPIRED == 10);
-    CHECK(IOP_ERR_REAUTHORIZATION_REQUIRED == 11);
+    CHECK(IOP_ERR_REAUTHORIZATION_REQUIRED == 11 && IOP_ERR_PUSH_REJECTED == 12);
     CHECK_STREQ(iop_status_name((int32_t)COUNT(names)), "IOP_UNKNOWN_STATUS");
     CHECK_STREQ(iop_status_name(-1), "IOP_UNKNOWN_STATUS");
     CHECK_STREQ(iop_status_name(INT32_MAX), "IOP_UNKNOWN_STATUS");
@@ -211,6 +329,7 @@ static void test_status_names(void) {
 static void test_free_null(void) {
     IopRequest *req = NULL;
     CHECK_STATUS(iop_request_new(NULL, &req), IOP_ERR_INVALID_ARGUMENT);
+    iop_config_free(NULL);
     iop_client_free(NULL);
     iop_request_free(NULL);
     iop_response_free(NULL);
@@ -226,23 +345,29 @@ static void test_free_null(void) {
 static void test_null_client_args(void) {
     IopClient *sentinel = (IopClient *)&sentinel;
     IopClient *out = sentinel;
-    CHECK_INVALID(iop_client_new(NULL, "k", "s", &out), "server_url");
-    CHECK_INVALID(iop_client_new("https://x.invalid/rest", NULL, "s", &out), "app_key");
-    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "k", NULL, &out), "app_secret");
+    CHECK_INVALID(iop_client_new(NULL, "k", "s", NULL, &out), "server_url");
+    CHECK_INVALID(iop_client_new("https://x.invalid/rest", NULL, "s", NULL, &out), "app_key");
+    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "k", NULL, NULL, &out), "app_secret");
     CHECK(out == sentinel); /* untouched on failure */
-    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "k", "s", NULL), "out_client");
+    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "k", "s", NULL, NULL), "out_client");
+    CHECK_INVALID(iop_client_configure(NULL, NULL), "client");
 
-    CHECK_INVALID(iop_client_set_connect_timeout_ms(NULL, 1000), "client");
-    CHECK_INVALID(iop_client_set_read_timeout_ms(NULL, 1000), "client");
-    CHECK_INVALID(iop_client_set_partner_id(NULL, "p"), "client");
-    CHECK_INVALID(iop_client_set_ca_bundle(NULL, "/nonexistent.pem"), "client");
-    CHECK_INVALID(iop_client_set_allow_insecure_http(NULL, true), "client");
-    CHECK_INVALID(iop_client_set_max_response_bytes(NULL, 100), "client");
+    IopConfig *cfg_sentinel = (IopConfig *)&cfg_sentinel;
+    IopConfig *cfg = cfg_sentinel;
+    CHECK_INVALID(iop_config_new(NULL), "out_config");
+    CHECK(cfg == cfg_sentinel);
+    CHECK_INVALID(iop_config_set_connect_timeout_ms(NULL, 1000), "config");
+    CHECK_INVALID(iop_config_set_read_timeout_ms(NULL, 1000), "config");
+    CHECK_INVALID(iop_config_set_partner_id(NULL, "p"), "config");
+    CHECK_INVALID(iop_config_set_ca_bundle(NULL, "/nonexistent.pem"), "config");
+    CHECK_INVALID(iop_config_set_allow_insecure_http(NULL, true), "config");
+    CHECK_INVALID(iop_config_set_max_response_bytes(NULL, 100), "config");
+    CHECK_INVALID(iop_config_set_max_connect_retries(NULL, 1), "config");
 
+    /* NULL config: every default, for creating and for configuring. */
     IopClient *c = NULL;
-    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", &c));
-    CHECK_INVALID(iop_client_set_partner_id(c, NULL), "partner_id");
-    CHECK_INVALID(iop_client_set_ca_bundle(c, NULL), "pem_path");
+    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", NULL, &c));
+    CHECK_STATUS(iop_client_configure(c, NULL), IOP_OK);
     iop_client_free(c);
 }
 
@@ -278,7 +403,7 @@ static void test_null_request_args(void) {
 static void test_null_execute_sign_args(void) {
     IopClient *c = NULL;
     IopRequest *r = NULL;
-    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", &c));
+    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", NULL, &c));
     REQUIRE_OK(iop_request_new("/seller/get", &r));
     IopResponse *rs_sentinel = (IopResponse *)&rs_sentinel;
     IopResponse *resp = rs_sentinel;
@@ -300,7 +425,7 @@ static void test_null_execute_sign_args(void) {
 
 static void test_null_token_args(void) {
     IopClient *c = NULL;
-    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", &c));
+    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", NULL, &c));
     IopToken *sentinel = (IopToken *)&sentinel;
     IopToken *out = sentinel;
     CHECK_INVALID(iop_token_create(NULL, "code", &out), "client");
@@ -333,21 +458,25 @@ static void test_invalid_utf8(void) {
     IopToken *t = NULL;
     IopResponse *resp = NULL;
     char *str = NULL, *sig = NULL;
-    CHECK_INVALID(iop_client_new(bad, "k", "s", &c), "server_url");
+    CHECK_INVALID(iop_client_new(bad, "k", "s", NULL, &c), "server_url");
     CHECK_CONTAINS(iop_last_error_message(), "not valid UTF-8");
-    CHECK_INVALID(iop_client_new("https://x.invalid/rest", bad, "s", &c), "app_key");
+    CHECK_INVALID(iop_client_new("https://x.invalid/rest", bad, "s", NULL, &c), "app_key");
     CHECK_CONTAINS(iop_last_error_message(), "not valid UTF-8");
-    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "k", bad, &c), "app_secret");
+    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "k", bad, NULL, &c), "app_secret");
     CHECK_CONTAINS(iop_last_error_message(), "not valid UTF-8");
     CHECK(c == NULL);
     CHECK_INVALID(iop_request_new(bad, &r), "api_name");
     CHECK_CONTAINS(iop_last_error_message(), "not valid UTF-8");
     CHECK(r == NULL);
 
-    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", &c));
+    IopConfig *cfg = NULL;
+    REQUIRE_OK(iop_config_new(&cfg));
+    CHECK_INVALID(iop_config_set_partner_id(cfg, bad), "partner_id");
+    CHECK_INVALID(iop_config_set_ca_bundle(cfg, bad), "pem_path");
+    CHECK_CONTAINS(iop_last_error_message(), "not valid UTF-8");
+    iop_config_free(cfg);
+    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", NULL, &c));
     REQUIRE_OK(iop_request_new("/seller/get", &r));
-    CHECK_INVALID(iop_client_set_partner_id(c, bad), "partner_id");
-    CHECK_INVALID(iop_client_set_ca_bundle(c, bad), "pem_path");
     CHECK_INVALID(iop_request_set_api_name(r, bad), "api_name");
     CHECK_INVALID(iop_request_add_param(r, bad, "v"), "key");
     CHECK_INVALID(iop_request_add_param(r, "k", bad), "value");
@@ -374,7 +503,7 @@ static void test_bad_enums(void) {
     IopRequest *r = NULL;
     IopResponse *resp = NULL;
     char *str = NULL, *sig = NULL;
-    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", &c));
+    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", NULL, &c));
     REQUIRE_OK(iop_request_new("/seller/get", &r));
     CHECK_INVALID(iop_client_sign(c, r, NULL, 7, 1, &str, &sig), "protocol");
     CHECK_INVALID(iop_client_sign(c, r, NULL, -1, 1, &str, &sig), "protocol");
@@ -393,17 +522,17 @@ static void test_bad_values(void) {
     IopClient *c = NULL;
     IopRequest *r = NULL;
     char *str = NULL, *sig = NULL;
-    CHECK_INVALID(iop_client_new("", "k", "s", &c), "server_url");
-    CHECK_INVALID(iop_client_new("ftp://x.invalid/rest", "k", "s", &c), "server_url");
-    CHECK_INVALID(iop_client_new("https://x.invalid/rest?a=b", "k", "s", &c), "server_url");
-    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "", "s", &c), "app_key");
-    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "k", "", &c), "app_secret");
+    CHECK_INVALID(iop_client_new("", "k", "s", NULL, &c), "server_url");
+    CHECK_INVALID(iop_client_new("ftp://x.invalid/rest", "k", "s", NULL, &c), "server_url");
+    CHECK_INVALID(iop_client_new("https://x.invalid/rest?a=b", "k", "s", NULL, &c), "server_url");
+    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "", "s", NULL, &c), "app_key");
+    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "k", "", NULL, &c), "app_secret");
     CHECK_INVALID(iop_request_new("", &r), "api_name");
     CHECK_INVALID(iop_request_new(" /seller/get", &r), "api_name");
     CHECK_INVALID(iop_request_new("/seller/get\t", &r), "api_name");
     CHECK(c == NULL && r == NULL);
 
-    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", &c));
+    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", NULL, &c));
     REQUIRE_OK(iop_request_new("/seller/get", &r));
     CHECK_INVALID(iop_request_set_api_name(r, "/seller/get "), "api_name");
     CHECK_INVALID(iop_request_add_param(r, "sign", "x"), "key");
@@ -415,8 +544,44 @@ static void test_bad_values(void) {
     CHECK_STATUS(iop_request_set_api_name(r, "aliexpress.ds.category.get"), IOP_OK);
     CHECK_INVALID(iop_client_sign(c, r, NULL, IOP_PROTOCOL_GOP, 1, &str, &sig), "api_name");
     CHECK(str == NULL && sig == NULL);
+    /* Times: IOP_USE_DEFAULT is now, other negatives are refused. */
+    CHECK_STATUS(iop_request_set_api_name(r, "/seller/get"), IOP_OK);
+    CHECK_INVALID(iop_client_sign(c, r, NULL, IOP_PROTOCOL_GOP, -2, &str, &sig), "timestamp_ms");
+    int64_t before = now_ms();
+    REQUIRE_OK(iop_client_sign(c, r, NULL, IOP_PROTOCOL_GOP, IOP_USE_DEFAULT, &str, &sig));
+    const char *ts = strstr(str, "timestamp");
+    CHECK(ts != NULL && strtoll(ts + strlen("timestamp"), NULL, 10) >= before);
+    iop_string_free(str);
+    iop_string_free(sig);
+    IopToken *t = NULL;
+    const char *body = "{\"code\":\"0\",\"access_token\":\"a\",\"refresh_token\":\"r\",\"expires_in\":\"10\"}";
+    CHECK_INVALID(iop_token_parse(body, -2, &t), "received_at_ms");
+    REQUIRE_OK(iop_token_parse(body, IOP_USE_DEFAULT, &t));
+    CHECK(iop_token_expires_at_ms(t) >= before + 10000); /* expires_in "10" from now */
+    iop_token_free(t);
     iop_request_free(r);
     iop_client_free(c);
+}
+
+/* The keep-alive pool settings: 0 to IOP_MAX_IDLE_CONNECTIONS_LIMIT connections, idle timeouts
+ * of at least 1 ms, IOP_USE_DEFAULT for both. */
+static void test_pool_settings(void) {
+    IopConfig *cfg = NULL;
+    REQUIRE_OK(iop_config_new(&cfg));
+    CHECK_STATUS(iop_config_set_max_idle_connections(cfg, 0), IOP_OK);
+    CHECK_STATUS(iop_config_set_max_idle_connections(cfg, IOP_MAX_IDLE_CONNECTIONS_LIMIT), IOP_OK);
+    CHECK_STATUS(iop_config_set_max_idle_connections(cfg, IOP_USE_DEFAULT), IOP_OK);
+    CHECK_INVALID(iop_config_set_max_idle_connections(cfg, IOP_MAX_IDLE_CONNECTIONS_LIMIT + 1), "connections");
+    CHECK_INVALID(iop_config_set_max_idle_connections(cfg, -2), "connections");
+    CHECK_STATUS(iop_config_set_idle_timeout_ms(cfg, 1), IOP_OK);
+    CHECK_STATUS(iop_config_set_idle_timeout_ms(cfg, IOP_USE_DEFAULT), IOP_OK);
+    CHECK_INVALID(iop_config_set_idle_timeout_ms(cfg, 0), "timeout_ms");
+    CHECK_INVALID(iop_config_set_max_idle_connections(NULL, 1), "config");
+    CHECK(IOP_DEFAULT_MAX_IDLE_CONNECTIONS == 32 && IOP_DEFAULT_IDLE_TIMEOUT_MS > 0);
+    IopClient *c = NULL;
+    CHECK_STATUS(iop_client_new("https://x.invalid/rest", "k", "s", cfg, &c), IOP_OK);
+    iop_client_free(c);
+    iop_config_free(cfg);
 }
 
 static void test_null_accessors(void) {
@@ -459,12 +624,21 @@ static void test_wrong_handle_type(void) {
     IopRequest *r = NULL;
     IopResponse *resp = NULL;
     IopToken *t = NULL;
-    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", &c));
+    REQUIRE_OK(iop_client_new("http://127.0.0.1:1/rest", "k", "s", NULL, &c));
     REQUIRE_OK(iop_request_new("/seller/get", &r));
+    IopConfig *cfg = NULL;
     REQUIRE_OK(iop_token_parse("{\"access_token\":\"a\",\"refresh_token\":\"r\",\"expires_in\":10}", 0, &t));
+    REQUIRE_OK(iop_config_new(&cfg));
     /* A live request passed where a client is expected (and the other way round). */
-    CHECK_INVALID(iop_client_set_partner_id((IopClient *)r, "p"), "client");
+    CHECK_INVALID(iop_client_configure((const IopClient *)r, cfg), "client");
     CHECK_CONTAINS(iop_last_error_message(), "IopClient");
+    /* Configs and clients are not interchangeable either. */
+    CHECK_INVALID(iop_client_configure(c, (const IopConfig *)c), "config");
+    CHECK_CONTAINS(iop_last_error_message(), "IopConfig");
+    CHECK_INVALID(iop_config_set_partner_id((IopConfig *)c, "p"), "config");
+    IopClient *never = NULL;
+    CHECK_INVALID(iop_client_new("https://x.invalid/rest", "k", "s", (const IopConfig *)r, &never), "config");
+    CHECK(never == NULL);
     CHECK_INVALID(iop_client_execute((const IopClient *)r, r, NULL, IOP_PROTOCOL_GOP, &resp), "client");
     CHECK_INVALID(iop_client_execute(c, (const IopRequest *)c, NULL, IOP_PROTOCOL_GOP, &resp), "request");
     CHECK_INVALID(iop_request_add_param((IopRequest *)t, "k", "v"), "request");
@@ -478,9 +652,12 @@ static void test_wrong_handle_type(void) {
     iop_client_free((IopClient *)r);
     iop_token_free((IopToken *)c);
     iop_request_free((IopRequest *)t);
+    iop_config_free((IopConfig *)c);
     CHECK_STATUS(iop_request_add_param(r, "still", "alive"), IOP_OK);
-    CHECK_STATUS(iop_client_set_partner_id(c, "still-alive"), IOP_OK);
+    CHECK_STATUS(iop_config_set_partner_id(cfg, "still-alive"), IOP_OK);
+    CHECK_STATUS(iop_client_configure(c, cfg), IOP_OK);
     CHECK(iop_token_expires_at_ms(t) == 10000);
+    iop_config_free(cfg);
     iop_token_free(t);
     iop_request_free(r);
     iop_client_free(c);
@@ -510,55 +687,136 @@ static bool write_temp(char *path, size_t size, const char *text) {
     return ok;
 }
 
-static void test_client_setters(void) {
-    IopClient *c = NULL;
-    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", &c));
-    CHECK_INVALID(iop_client_set_connect_timeout_ms(c, 0), "timeout_ms");
-    CHECK_INVALID(iop_client_set_read_timeout_ms(c, 0), "timeout_ms");
-    CHECK_INVALID(iop_client_set_max_response_bytes(c, 0), "max_bytes");
-    CHECK_STATUS(iop_client_set_partner_id(c, ""), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(iop_last_error_message(), "partner_id");
-    CHECK_STATUS(iop_client_set_connect_timeout_ms(c, 2500), IOP_OK);
-    CHECK_STATUS(iop_client_set_read_timeout_ms(c, 2500), IOP_OK);
-    CHECK_STATUS(iop_client_set_max_response_bytes(c, 1024), IOP_OK);
-    CHECK_STATUS(iop_client_set_partner_id(c, "my-partner"), IOP_OK);
-    CHECK_STATUS(iop_client_set_allow_insecure_http(c, true), IOP_OK);
-    CHECK_STATUS(iop_client_set_allow_insecure_http(c, false), IOP_OK);
+/* The signing string `client` makes for a fixed request (owned), to see which partner_id it uses. */
+static char *sign_string_of(const IopClient *client) {
+    IopRequest *r = NULL;
+    char *str = NULL, *sig = NULL;
+    if (iop_request_new("/seller/get", &r) == IOP_OK &&
+        iop_client_sign(client, r, NULL, IOP_PROTOCOL_GOP, 1700000000000LL, &str, &sig) != IOP_OK)
+        str = NULL;
+    iop_string_free(sig);
+    iop_request_free(r);
+    return str;
+}
 
-    CHECK_INVALID(iop_client_set_ca_bundle(c, "/nonexistent/iop-c-test/ca.pem"), "pem_path");
+static void test_config_setters(void) {
+    IopConfig *cfg = NULL;
+    REQUIRE_OK(iop_config_new(&cfg));
+    /* Out of range: 0 and negatives other than IOP_USE_DEFAULT, retries above the limit. */
+    CHECK_INVALID(iop_config_set_connect_timeout_ms(cfg, 0), "timeout_ms");
+    CHECK_INVALID(iop_config_set_connect_timeout_ms(cfg, -2), "timeout_ms");
+    CHECK_INVALID(iop_config_set_connect_timeout_ms(cfg, INT64_MIN), "timeout_ms");
+    CHECK_INVALID(iop_config_set_read_timeout_ms(cfg, 0), "timeout_ms");
+    CHECK_INVALID(iop_config_set_read_timeout_ms(cfg, -1000), "timeout_ms");
+    CHECK_INVALID(iop_config_set_max_response_bytes(cfg, 0), "max_bytes");
+    CHECK_INVALID(iop_config_set_max_response_bytes(cfg, -2), "max_bytes");
+    CHECK_INVALID(iop_config_set_max_connect_retries(cfg, IOP_MAX_CONNECT_RETRIES_LIMIT + 1), "retries");
+    CHECK_INVALID(iop_config_set_max_connect_retries(cfg, -2), "retries");
+    CHECK_INVALID(iop_config_set_max_connect_retries(cfg, INT32_MIN), "retries");
+    CHECK_INVALID(iop_config_set_partner_id(cfg, ""), "partner_id");
+    /* In range, and IOP_USE_DEFAULT for every number. */
+    CHECK_STATUS(iop_config_set_connect_timeout_ms(cfg, 2500), IOP_OK);
+    CHECK_STATUS(iop_config_set_connect_timeout_ms(cfg, 1), IOP_OK);
+    CHECK_STATUS(iop_config_set_connect_timeout_ms(cfg, IOP_USE_DEFAULT), IOP_OK);
+    CHECK_STATUS(iop_config_set_read_timeout_ms(cfg, 2500), IOP_OK);
+    CHECK_STATUS(iop_config_set_read_timeout_ms(cfg, IOP_USE_DEFAULT), IOP_OK);
+    CHECK_STATUS(iop_config_set_max_response_bytes(cfg, 1), IOP_OK);
+    CHECK_STATUS(iop_config_set_max_response_bytes(cfg, IOP_USE_DEFAULT), IOP_OK);
+    CHECK_STATUS(iop_config_set_max_connect_retries(cfg, 0), IOP_OK);
+    CHECK_STATUS(iop_config_set_max_connect_retries(cfg, IOP_MAX_CONNECT_RETRIES_LIMIT), IOP_OK);
+    CHECK_STATUS(iop_config_set_max_connect_retries(cfg, IOP_USE_DEFAULT), IOP_OK);
+    CHECK_STATUS(iop_config_set_allow_insecure_http(cfg, true), IOP_OK);
+    CHECK_STATUS(iop_config_set_allow_insecure_http(cfg, false), IOP_OK);
+
+    /* partner_id: a client signs with the config's; NULL restores iopkit-<version>. A client
+     * keeps its own copy: changing or freeing the config afterwards changes nothing. */
+    char default_partner[64], *str = NULL;
+    snprintf(default_partner, sizeof default_partner, "partner_idiopkit-%s", iop_version());
+    IopClient *c = NULL, *d = NULL;
+    REQUIRE_OK(iop_config_set_partner_id(cfg, "my-partner"));
+    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", cfg, &c));
+    CHECK_STATUS(iop_config_set_partner_id(cfg, NULL), IOP_OK);
+    CHECK_CONTAINS(str = sign_string_of(c), "partner_idmy-partner");
+    iop_string_free(str);
+    CHECK_STATUS(iop_client_configure(c, cfg), IOP_OK);
+    CHECK_CONTAINS(str = sign_string_of(c), default_partner);
+    iop_string_free(str);
+    REQUIRE_OK(iop_config_set_partner_id(cfg, "other-partner"));
+    CHECK_STATUS(iop_client_configure(c, cfg), IOP_OK);
+    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", cfg, &d));
+    iop_config_free(cfg);
+    cfg = NULL;
+    CHECK_CONTAINS(str = sign_string_of(c), "partner_idother-partner");
+    iop_string_free(str);
+    CHECK_CONTAINS(str = sign_string_of(d), "partner_idother-partner");
+    iop_string_free(str);
+    CHECK_STATUS(iop_client_configure(c, NULL), IOP_OK); /* NULL: every default */
+    CHECK_CONTAINS(str = sign_string_of(c), default_partner);
+    iop_string_free(str);
+    iop_client_free(d);
+
+    /* The CA bundle: the setter reads and checks the file; a refused one changes nothing. */
+    REQUIRE_OK(iop_config_new(&cfg));
+    REQUIRE_OK(iop_config_set_partner_id(cfg, "refused-partner"));
+    CHECK_INVALID(iop_config_set_ca_bundle(cfg, "/nonexistent/iop-c-test/ca.pem"), "pem_path");
     char path[64];
     REQUIRE(write_temp(path, sizeof path, "this is not a certificate\n"));
-    CHECK_STATUS(iop_client_set_ca_bundle(c, path), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(iop_last_error_message(), "ca_bundle");
+    CHECK_INVALID(iop_config_set_ca_bundle(cfg, path), "pem_path");
+    CHECK_CONTAINS(iop_last_error_message(), "no PEM certificate");
     unlink(path);
+    d = NULL;
+    CHECK_STATUS(iop_client_new("https://x.invalid/rest", "k", "s", cfg, &d), IOP_OK); /* built-in roots */
+    iop_client_free(d);
+    d = NULL;
+    CHECK_CONTAINS(str = sign_string_of(c), default_partner);
+    iop_string_free(str);
+    CHECK_STATUS(iop_config_set_ca_bundle(cfg, NULL), IOP_OK); /* the built-in roots again */
+    CHECK_STATUS(iop_client_configure(c, cfg), IOP_OK);
+    CHECK_CONTAINS(str = sign_string_of(c), "partner_idrefused-partner");
+    iop_string_free(str);
     REQUIRE(write_temp(path, sizeof path, test_ca_pem));
-    CHECK_STATUS(iop_client_set_ca_bundle(c, path), IOP_OK);
+    CHECK_STATUS(iop_config_set_ca_bundle(cfg, path), IOP_OK);
     unlink(path);
+    CHECK_STATUS(iop_client_configure(c, cfg), IOP_OK);
+    CHECK_STATUS(iop_client_new("https://x.invalid/rest", "k", "s", cfg, &d), IOP_OK);
+    iop_client_free(d);
+    iop_config_free(cfg);
     iop_client_free(c);
 }
 
 static void test_last_error_cleared(void) {
     IopClient *c = NULL;
-    CHECK_STATUS(iop_client_new("https://x.invalid/rest", NULL, "s", &c), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_client_new("https://x.invalid/rest", NULL, "s", NULL, &c), IOP_ERR_INVALID_ARGUMENT);
     CHECK(iop_last_error_status() == IOP_ERR_INVALID_ARGUMENT);
     CHECK(iop_last_error_message() != NULL);
     CHECK(iop_last_error_code() == NULL); /* not a platform error */
     CHECK(iop_last_error_http_status() == 0);
-    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", &c));
+    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", NULL, &c));
     CHECK(iop_last_error_status() == IOP_OK);
     CHECK(iop_last_error_message() == NULL);
     CHECK(iop_last_error_code() == NULL);
     CHECK(iop_last_error_type() == NULL);
     CHECK(iop_last_error_sub_code() == NULL);
+    CHECK(iop_last_error_sub_message() == NULL);
     CHECK(iop_last_error_request_id() == NULL);
     CHECK(iop_last_error_http_status() == 0);
+    CHECK(iop_last_error_retry_after_ms() == -1);
     /* Accessors do not touch it either way. */
-    CHECK_STATUS(iop_client_set_read_timeout_ms(c, 0), IOP_ERR_INVALID_ARGUMENT);
+    IopConfig *cfg = NULL;
+    REQUIRE_OK(iop_config_new(&cfg));
+    CHECK_STATUS(iop_config_set_read_timeout_ms(cfg, 0), IOP_ERR_INVALID_ARGUMENT);
     (void)iop_version();
     (void)iop_response_body(NULL);
+    iop_config_free(cfg);
     CHECK(iop_last_error_status() == IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_client_set_read_timeout_ms(c, 10), IOP_OK);
+    REQUIRE_OK(iop_config_new(&cfg));
     CHECK(iop_last_error_status() == IOP_OK);
+    CHECK_STATUS(iop_config_set_read_timeout_ms(cfg, 0), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_config_set_read_timeout_ms(cfg, 10), IOP_OK);
+    CHECK(iop_last_error_status() == IOP_OK);
+    CHECK(iop_last_error_message() == NULL);
+    CHECK_STATUS(iop_client_configure(c, cfg), IOP_OK);
+    iop_config_free(cfg);
     iop_client_free(c);
 }
 
@@ -588,7 +846,7 @@ static void test_last_error_per_thread(void) {
     IopClient *c = NULL;
 
     /* This thread succeeded; another thread's failure does not show here. */
-    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", &c));
+    REQUIRE_OK(iop_client_new("https://x.invalid/rest", "k", "s", NULL, &c));
     memset(&te, 0, sizeof te);
     REQUIRE(pthread_create(&th, NULL, fail_in_thread, &te) == 0);
     pthread_join(th, NULL);
@@ -599,7 +857,10 @@ static void test_last_error_per_thread(void) {
     CHECK(iop_last_error_message() == NULL);
 
     /* This thread failed; the other thread starts clean and its failure leaves ours alone. */
-    CHECK_INVALID(iop_client_set_max_response_bytes(c, 0), "max_bytes");
+    IopConfig *cfg = NULL;
+    REQUIRE_OK(iop_config_new(&cfg));
+    CHECK_INVALID(iop_config_set_max_response_bytes(cfg, 0), "max_bytes");
+    iop_config_free(cfg);
     const char *mine = iop_last_error_message();
     memset(&te, 0, sizeof te);
     REQUIRE(pthread_create(&th, NULL, fail_in_thread, &te) == 0);
@@ -663,8 +924,7 @@ static void check_sign_vector(const struct sign_vector *v, int32_t protocol) {
     IopRequest *r = NULL;
     char *str = NULL, *sig = NULL;
     printf("#   vector %s (%s)\n", v->name, protocol == IOP_PROTOCOL_AUTO ? "AUTO" : "explicit");
-    REQUIRE_OK(iop_client_new("https://gateway.invalid/rest", "500123", v->secret, &c));
-    REQUIRE_OK(iop_client_set_partner_id(c, v->partner_id));
+    REQUIRE((c = partner_client("https://gateway.invalid/rest", "500123", v->secret, v->partner_id)) != NULL);
     REQUIRE_OK(iop_request_new(v->api, &r));
     for (size_t i = 0; i < sizeof v->params / sizeof v->params[0] && v->params[i].k; i++)
         CHECK_STATUS(iop_request_add_param(r, v->params[i].k, v->params[i].v), IOP_OK);
@@ -693,8 +953,7 @@ static void test_sign_published_example(void) {
     IopClient *c = NULL;
     IopRequest *r = NULL;
     char *str = NULL, *sig = NULL;
-    REQUIRE_OK(iop_client_new("https://api.example.invalid/rest", "123456", "helloworld", &c));
-    REQUIRE_OK(iop_client_set_partner_id(c, "p"));
+    REQUIRE((c = partner_client("https://api.example.invalid/rest", "123456", "helloworld", "p")) != NULL);
     REQUIRE_OK(iop_request_new("/order/get", &r));
     REQUIRE_OK(iop_request_add_param(r, "order_id", "1234"));
     REQUIRE_OK(iop_client_sign(c, r, "test", IOP_PROTOCOL_GOP, 1517820392000LL, &str, &sig));
@@ -706,7 +965,7 @@ static void test_sign_published_example(void) {
 
     /* Same request, other timestamp: another signature; the default partner_id is iopkit's. */
     IopClient *d = NULL;
-    REQUIRE_OK(iop_client_new("https://api.example.invalid/rest", "123456", "helloworld", &d));
+    REQUIRE_OK(iop_client_new("https://api.example.invalid/rest", "123456", "helloworld", NULL, &d));
     REQUIRE_OK(iop_client_sign(d, r, "test", IOP_PROTOCOL_GOP, 1517820392001LL, &str, &sig));
     CHECK_CONTAINS(str, "partner_idiopkit-");
     CHECK_CONTAINS(str, "timestamp1517820392001");
@@ -850,6 +1109,7 @@ static void test_token_parse_lazada_and_errors(void) {
     CHECK_STREQ(iop_last_error_code(), "IllegalRefreshToken");
     CHECK_STREQ(iop_last_error_type(), "ISV");
     CHECK_STREQ(iop_last_error_request_id(), "0ba2887315178178017221014");
+    CHECK(iop_last_error_sub_code() == NULL && iop_last_error_sub_message() == NULL); /* flat: none */
     CHECK(iop_last_error_http_status() == 0); /* parsed, not received over HTTP */
     CHECK_STATUS(iop_token_parse("{\"error_response\":{\"type\":\"ISP\",\"code\":15,\"msg\":\"Remote service error\","
                                  "\"sub_code\":\"isp.unknown\",\"sub_msg\":\"try later\",\"request_id\":\"abc\"}}",
@@ -857,13 +1117,191 @@ static void test_token_parse_lazada_and_errors(void) {
     CHECK_STREQ(iop_last_error_code(), "15");
     CHECK_STREQ(iop_last_error_type(), "ISP");
     CHECK_STREQ(iop_last_error_sub_code(), "isp.unknown");
+    CHECK_STREQ(iop_last_error_sub_message(), "try later");
     CHECK_STREQ(iop_last_error_request_id(), "abc");
     CHECK_STATUS(iop_token_parse("this is not json", RECEIVED, &t), IOP_ERR_MALFORMED_RESPONSE);
     CHECK(iop_last_error_code() == NULL);
+    CHECK(iop_last_error_sub_message() == NULL);
     CHECK_STATUS(iop_token_parse("{\"access_token\":\"a\",\"code\":\"0\"}", RECEIVED, &t), IOP_ERR_MALFORMED_RESPONSE);
     CHECK_CONTAINS(iop_last_error_message(), "expires_in");
     CHECK_STATUS(iop_token_parse("{\"access_token\":\"a\",\"expires_in\":\"soon\"}", RECEIVED, &t), IOP_ERR_MALFORMED_RESPONSE);
     CHECK(t == sentinel);
+}
+
+/* Every field a token exposes, compared between two tokens (tokens compared quietly). */
+static void check_same_token(const IopToken *a, const IopToken *b) {
+    CHECK(a != NULL && b != NULL && strcmp(iop_token_access_token(a), iop_token_access_token(b)) == 0);
+    CHECK(a != NULL && b != NULL && strcmp(iop_token_refresh_token(a), iop_token_refresh_token(b)) == 0);
+    CHECK(iop_token_expires_at_ms(a) == iop_token_expires_at_ms(b));
+    CHECK(iop_token_refresh_expires_at_ms(a) == iop_token_refresh_expires_at_ms(b));
+    CHECK(iop_token_can_refresh(a) == iop_token_can_refresh(b));
+    CHECK_STREQ(iop_token_account(a), iop_token_account(b));
+    CHECK_STREQ(iop_token_account_platform(a), iop_token_account_platform(b));
+    CHECK_STREQ(iop_token_account_id(a), iop_token_account_id(b));
+    CHECK_STREQ(iop_token_seller_id(a), iop_token_seller_id(b));
+    CHECK_STREQ(iop_token_user_id(a), iop_token_user_id(b));
+    CHECK_STREQ(iop_token_short_code(a), iop_token_short_code(b));
+    CHECK_STREQ(iop_token_country(a), iop_token_country(b));
+    CHECK_STREQ(iop_token_havana_id(a), iop_token_havana_id(b));
+    CHECK_STREQ(iop_token_user_nick(a), iop_token_user_nick(b));
+    CHECK_STREQ(iop_token_locale(a), iop_token_locale(b));
+    CHECK_STREQ(iop_token_sp(a), iop_token_sp(b));
+    CHECK(iop_token_country_count(a) == iop_token_country_count(b));
+    for (size_t i = 0; i < iop_token_country_count(a); i++) {
+        CHECK_STREQ(iop_token_country_code(a, i), iop_token_country_code(b, i));
+        CHECK_STREQ(iop_token_country_user_id(a, i), iop_token_country_user_id(b, i));
+        CHECK_STREQ(iop_token_country_seller_id(a, i), iop_token_country_seller_id(b, i));
+        CHECK_STREQ(iop_token_country_short_code(a, i), iop_token_country_short_code(b, i));
+    }
+}
+
+/* A refused iop_token_from_json: IOP_ERR_INVALID_ARGUMENT naming `json`, *out untouched, and
+ * a message quoting none of the token texts. */
+static void check_from_json_refused(const char *json, const char *secret, const char *why) {
+    IopToken *sentinel = (IopToken *)&sentinel, *t = sentinel;
+    CHECK_INVALID(iop_token_from_json(json, &t), "json");
+    CHECK(t == sentinel);
+    if (why != NULL) CHECK_CONTAINS(iop_last_error_message(), why);
+    if (iop_last_error_message() != NULL) CHECK(strstr(iop_last_error_message(), secret) == NULL);
+}
+
+/* Returns a copy of json (malloc) with the text `from` replaced by `to` (once), or NULL. */
+static char *replaced(const char *json, const char *from, const char *to) {
+    const char *at = json ? strstr(json, from) : NULL;
+    if (at == NULL) return NULL;
+    size_t len = strlen(json) - strlen(from) + strlen(to) + 1;
+    char *out = malloc(len);
+    if (out != NULL) snprintf(out, len, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+    return out;
+}
+
+#define SECRET_AT "50000601c30atpedfgu3LVvik87Ixlsvle3mSoB7701ceb156fPunYZ43GBg"
+
+static void test_token_from_json(void) {
+    /* to_json -> from_json gives the same token, for every flavour of sample. */
+    const char *lazada =
+        "{\"access_token\":\"a1\",\"refresh_token\":\"r1\",\"expires_in\":604800,\"refresh_expires_in\":60,"
+        "\"country\":\"sg\",\"account\":\"x@y\",\"country_user_info_list\":[{\"country\":\"sg\",\"user_id\":\"1\","
+        "\"seller_id\":\"2\",\"short_code\":\"SG3\"},{\"country\":\"my\",\"user_id\":4,\"seller_id\":5}],\"code\":\"0\"}";
+    const char *samples[] = {tw_refresh_sample, tw_create_sample, ae_refresh_sample, ae_refresh_null_tokens_sample, lazada};
+    char *first_json = NULL;
+    for (size_t i = 0; i < COUNT(samples); i++) {
+        IopToken *t = NULL, *back = NULL;
+        char *json = NULL, *again = NULL;
+        REQUIRE_OK(iop_token_parse(samples[i], RECEIVED, &t));
+        CHECK_STATUS(iop_token_to_json(t, &json), IOP_OK);
+        CHECK_STATUS(iop_token_from_json(json, &back), IOP_OK);
+        check_same_token(t, back);
+        if (back != NULL) {
+            /* Its raw JSON is the text it was read from; written again, the same text. */
+            CHECK(strcmp(iop_token_raw_json(back), json) == 0);
+            CHECK_STATUS(iop_token_to_json(back, &again), IOP_OK);
+            CHECK(again != NULL && json != NULL && strcmp(again, json) == 0);
+        }
+        if (samples[i] == lazada) CHECK(back != NULL && iop_token_country_count(back) == 2);
+        if (i == 0) first_json = json; else iop_string_free(json);
+        iop_string_free(again);
+        iop_token_free(back);
+        iop_token_free(t);
+    }
+    REQUIRE(first_json != NULL);
+
+    /* Refused: not JSON, JSON of another shape, an unknown field, a missing token or expiry, a
+     * platform response (not the normalized form); the message never quotes the text. */
+    check_from_json_refused("not json " SECRET_AT, SECRET_AT, NULL);
+    check_from_json_refused("[\"" SECRET_AT "\"]", SECRET_AT, NULL);
+    check_from_json_refused("{\"access_token\":" SECRET_AT "}", SECRET_AT, NULL);
+    check_from_json_refused(tw_refresh_sample, SECRET_AT, NULL);
+    char *unknown = replaced(first_json, "{", "{\"unknown_field\":\"" SECRET_AT "\",");
+    REQUIRE(unknown != NULL);
+    check_from_json_refused(unknown, SECRET_AT, "an unknown field"); /* never its name */
+    free(unknown);
+    char *missing = replaced(first_json, "\"expires_at\":", "\"expires_at_x\":");
+    REQUIRE(missing != NULL);
+    check_from_json_refused(missing, SECRET_AT, NULL);
+    free(missing);
+    char *wrong_type = replaced(first_json, "\"can_refresh\":true", "\"can_refresh\":\"" SECRET_AT "\"");
+    REQUIRE(wrong_type != NULL);
+    check_from_json_refused(wrong_type, SECRET_AT, NULL);
+    free(wrong_type);
+    check_from_json_refused("{\"refresh_token\":\"r\",\"expires_at\":1,\"refresh_expires_at\":null,\"can_refresh\":false}",
+                            "\"r\"", "access_token");
+    iop_string_free(first_json);
+
+    IopToken *t = NULL;
+    CHECK_INVALID(iop_token_from_json(NULL, &t), "json");
+    CHECK_INVALID(iop_token_from_json("{}", NULL), "out_token");
+    CHECK_INVALID(iop_token_from_json("\xff\xfe", &t), "json");
+    CHECK_CONTAINS(iop_last_error_message(), "not valid UTF-8");
+    CHECK(t == NULL);
+}
+
+/* The URL macros: absolute https URLs without spaces; every API gateway is accepted by
+ * iop_client_new; the OAuth pages are what iop_authorize_build_url uses by default. */
+static void check_url_macro(const char *url, const char *ending, bool api) {
+    CHECK(url != NULL && strncmp(url, "https://", 8) == 0);
+    CHECK(url != NULL && strlen(url) > 8 + strlen(ending));
+    CHECK(url != NULL && strcmp(url + strlen(url) - strlen(ending), ending) == 0);
+    for (const char *p = url; p != NULL && *p; p++) CHECK(*p > ' ' && *p < 0x7f && *p != '?' && *p != '#');
+    if (api) {
+        IopClient *c = NULL;
+        CHECK_STATUS(iop_client_new(url, "k", "s", NULL, &c), IOP_OK);
+        iop_client_free(c);
+    }
+}
+
+static void test_header_constants(void) {
+    check_url_macro(IOP_URL_LAZADA_AUTH, "/rest", true);
+    check_url_macro(IOP_URL_LAZADA_SG, "/rest", true);
+    check_url_macro(IOP_URL_LAZADA_MY, "/rest", true);
+    check_url_macro(IOP_URL_LAZADA_VN, "/rest", true);
+    check_url_macro(IOP_URL_LAZADA_TH, "/rest", true);
+    check_url_macro(IOP_URL_LAZADA_PH, "/rest", true);
+    check_url_macro(IOP_URL_LAZADA_ID, "/rest", true);
+    check_url_macro(IOP_URL_TAOBAO_TW, "/rest", true);
+    check_url_macro(IOP_URL_TAOBAO_TW_AUTH, "/rest", true);
+    check_url_macro(IOP_URL_ALIEXPRESS_REST, "/rest", true);
+    check_url_macro(IOP_URL_ALIEXPRESS_SYNC, "/sync", true);
+    check_url_macro(IOP_URL_ALIBABA_COM, "/rest", true);
+    check_url_macro(IOP_URL_LAZADA_OAUTH, "/oauth/authorize", false);
+    check_url_macro(IOP_URL_ALIEXPRESS_OAUTH, "/oauth/authorize", false);
+    /* Compile-time strings: they concatenate with literals. */
+    CHECK_STREQ(IOP_URL_ALIEXPRESS_REST "/x", "https://api-sg.aliexpress.com/rest/x");
+    CHECK(strncmp(IOP_URL_ALIEXPRESS_SYNC, IOP_URL_ALIEXPRESS_REST, strlen(IOP_URL_ALIEXPRESS_REST) - 4) == 0);
+    /* The default authorization pages are the OAuth macros. */
+    char *url = NULL;
+    REQUIRE_OK(iop_authorize_build_url(IOP_PLATFORM_LAZADA, NULL, "1", "https://h/cb", NULL, NULL, &url));
+    CHECK(url != NULL && strncmp(url, IOP_URL_LAZADA_OAUTH "?", strlen(IOP_URL_LAZADA_OAUTH) + 1) == 0);
+    iop_string_free(url);
+    url = NULL;
+    REQUIRE_OK(iop_authorize_build_url(IOP_PLATFORM_ALIEXPRESS, NULL, "1", "https://h/cb", NULL, NULL, &url));
+    CHECK(url != NULL && strncmp(url, IOP_URL_ALIEXPRESS_OAUTH "?", strlen(IOP_URL_ALIEXPRESS_OAUTH) + 1) == 0);
+    iop_string_free(url);
+
+    /* The defaults, as documented; the behaviour behind the cheap ones is checked where it
+     * shows (connect retries: test_connect_refused; refresh margin: test_manager_default_margin). */
+    CHECK(IOP_USE_DEFAULT == -1);
+    CHECK(IOP_DEFAULT_CONNECT_TIMEOUT_MS == 15000);
+    CHECK(IOP_DEFAULT_READ_TIMEOUT_MS == 30000);
+    CHECK(IOP_DEFAULT_MAX_RESPONSE_BYTES == 8 * 1024 * 1024);
+    CHECK(IOP_DEFAULT_MAX_CONNECT_RETRIES == 2);
+    CHECK(IOP_MAX_CONNECT_RETRIES_LIMIT == 10);
+    CHECK(IOP_DEFAULT_MAX_CONNECT_RETRIES >= 0 && IOP_DEFAULT_MAX_CONNECT_RETRIES <= IOP_MAX_CONNECT_RETRIES_LIMIT);
+    CHECK(IOP_DEFAULT_REFRESH_MARGIN_MS == 30 * 60 * 1000);
+    CHECK(IOP_DEFAULT_REDIS_LEASE_MS == 30000);
+    CHECK(IOP_DEFAULT_REDIS_TIMEOUT_MS == 5000);
+    /* Each default is itself a value its setter accepts, and so is IOP_USE_DEFAULT. */
+    IopConfig *cfg = NULL;
+    REQUIRE_OK(iop_config_new(&cfg));
+    CHECK_STATUS(iop_config_set_connect_timeout_ms(cfg, IOP_DEFAULT_CONNECT_TIMEOUT_MS), IOP_OK);
+    CHECK_STATUS(iop_config_set_read_timeout_ms(cfg, IOP_DEFAULT_READ_TIMEOUT_MS), IOP_OK);
+    CHECK_STATUS(iop_config_set_max_response_bytes(cfg, IOP_DEFAULT_MAX_RESPONSE_BYTES), IOP_OK);
+    CHECK_STATUS(iop_config_set_max_connect_retries(cfg, IOP_DEFAULT_MAX_CONNECT_RETRIES), IOP_OK);
+    iop_config_free(cfg);
+    IopTokenStore *store = NULL;
+    CHECK_STATUS(iop_token_store_new_redis("redis://127.0.0.1:1", NULL, "k", NULL, 0, IOP_DEFAULT_REDIS_LEASE_MS,
+                                           IOP_DEFAULT_REDIS_TIMEOUT_MS, &store), IOP_OK);
+    iop_token_store_free(store);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -872,19 +1310,46 @@ static void test_token_parse_lazada_and_errors(void) {
 static void test_sandbox_abi(void) {
     IopSandbox *sentinel = (IopSandbox *)&sentinel;
     IopSandbox *s = sentinel;
+    char *c_sentinel = (char *)&c_sentinel, *code = c_sentinel;
+    int64_t hits = -7;
     CHECK(strncmp(g_url, "http://127.0.0.1:", 17) == 0);
     CHECK(iop_sandbox_url(NULL) == NULL);
-    CHECK(iop_sandbox_issue_code(g_sandbox, "999999") == NULL);
-    CHECK(iop_sandbox_issue_code(g_sandbox, NULL) == NULL);
-    CHECK(iop_sandbox_issue_code(NULL, APP1_KEY) == NULL);
-    CHECK(iop_sandbox_advance_clock(NULL, 1) == -1);
-    CHECK(iop_sandbox_advance_clock(g_sandbox, 0) == 0);
-    CHECK(iop_sandbox_start(NULL, NULL) == -1);
-    CHECK(iop_sandbox_start("{\"apps\":[]}", &s) == -1);
-    CHECK(iop_sandbox_start("not json", &s) == -1);
+    /* Failures: a status and a message naming the argument; out-parameters untouched. */
+    CHECK_SANDBOX_INVALID(iop_sandbox_issue_code(g_sandbox, "999999", &code), "app_key");
+    CHECK_SANDBOX_INVALID(iop_sandbox_issue_code(g_sandbox, NULL, &code), "app_key");
+    CHECK_SANDBOX_INVALID(iop_sandbox_issue_code(g_sandbox, "\xff", &code), "app_key");
+    CHECK_CONTAINS(iop_sandbox_last_error_message(), "UTF-8");
+    CHECK_SANDBOX_INVALID(iop_sandbox_issue_code(NULL, APP1_KEY, &code), "sandbox");
+    CHECK_SANDBOX_INVALID(iop_sandbox_issue_code(g_sandbox, APP1_KEY, NULL), "out_code");
+    CHECK(code == c_sentinel);
+    CHECK_SANDBOX_INVALID(iop_sandbox_advance_clock_ms(NULL, 1), "sandbox");
+    CHECK_SANDBOX_INVALID(iop_sandbox_route_hits(g_sandbox, "/seller/get", NULL), "out_hits");
+    CHECK_SANDBOX_INVALID(iop_sandbox_route_hits(g_sandbox, NULL, &hits), "route");
+    CHECK_SANDBOX_INVALID(iop_sandbox_route_hits(NULL, "/seller/get", &hits), "sandbox");
+    CHECK(hits == -7);
+    CHECK_SANDBOX_INVALID(iop_sandbox_start(NULL, NULL), "out_sandbox");
+    CHECK_SANDBOX_INVALID(iop_sandbox_start("{\"apps\":[]}", &s), "config_json");
+    CHECK_SANDBOX_INVALID(iop_sandbox_start("not json", &s), "config_json");
     CHECK(s == sentinel);
-    char *a = iop_sandbox_issue_code(g_sandbox, APP1_KEY), *b = iop_sandbox_issue_code(g_sandbox, APP1_KEY);
+    /* The sandbox keeps its own last error: iop_last_error_* are not touched, and the other way
+     * round. */
+    CHECK_INVALID(iop_request_new("/x", NULL), "out_request");
+    CHECK_SANDBOX(iop_sandbox_start("not json", &s), IOP_ERR_INVALID_ARGUMENT);
+    CHECK(iop_last_error_status() == IOP_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(iop_last_error_message(), "`out_request`");
+    CHECK_CONTAINS(iop_sandbox_last_error_message(), "config_json");
+    IopRequest *r = NULL;
+    REQUIRE_OK(iop_request_new("/x", &r));
+    iop_request_free(r);
+    CHECK_CONTAINS(iop_sandbox_last_error_message(), "config_json");
+    /* A success clears it. */
+    CHECK_SANDBOX(iop_sandbox_advance_clock_ms(g_sandbox, 0), IOP_OK);
+    CHECK(iop_sandbox_last_error_message() == NULL);
+    CHECK_SANDBOX(iop_sandbox_route_hits(g_sandbox, "/never/called", &hits), IOP_OK);
+    CHECK(hits == 0);
+    char *a = issue_code(APP1_KEY), *b = issue_code(APP1_KEY);
     CHECK(a != NULL && b != NULL && strcmp(a, b) != 0);
+    CHECK(iop_sandbox_last_error_message() == NULL);
     iop_sandbox_string_free(a);
     iop_sandbox_string_free(b);
 }
@@ -1028,7 +1493,7 @@ static void test_token_errors(void) {
     IopToken *t = NULL;
     IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
     REQUIRE(c != NULL);
-    char *code = iop_sandbox_issue_code(g_sandbox, APP1_KEY);
+    char *code = issue_code(APP1_KEY);
     REQUIRE(code != NULL);
 
     /* Wrong secret: IncompleteSignature, and the code is not consumed. */
@@ -1229,27 +1694,38 @@ static void test_execute_settings(void) {
     REQUIRE_OK(iop_request_new("/seller/get", &r));
 
     /* Any partner_id is signed and accepted; insecure HTTP changes nothing on loopback. */
-    REQUIRE_OK(iop_client_set_partner_id(c, "c-test-partner"));
-    REQUIRE_OK(iop_client_set_allow_insecure_http(c, true));
-    REQUIRE_OK(iop_client_set_connect_timeout_ms(c, 5000));
-    REQUIRE_OK(iop_client_set_read_timeout_ms(c, 10000));
+    struct settings s = DEFAULTS;
+    s.partner_id = "c-test-partner";
+    s.insecure = true;
+    s.connect_ms = 5000;
+    s.read_ms = 10000;
+    REQUIRE_OK(configure(c, &s));
     REQUIRE_OK(iop_client_execute(c, r, at, IOP_PROTOCOL_GOP, &resp));
     check_success_response(resp);
     iop_response_free(resp);
     resp = NULL;
 
     /* A 10-byte cap: the body is too big. */
-    REQUIRE_OK(iop_client_set_max_response_bytes(c, 10));
+    s.max_bytes = 10;
+    REQUIRE_OK(configure(c, &s));
     CHECK_STATUS(iop_client_execute(c, r, at, IOP_PROTOCOL_GOP, &resp), IOP_ERR_MALFORMED_RESPONSE);
     CHECK(iop_last_error_message() != NULL);
     CHECK(resp == NULL);
     IopToken *none = NULL;
-    char *code = iop_sandbox_issue_code(g_sandbox, APP1_KEY);
+    char *code = issue_code(APP1_KEY);
     CHECK_STATUS(iop_token_create(c, code, &none), IOP_ERR_MALFORMED_RESPONSE);
     CHECK(none == NULL);
     iop_sandbox_string_free(code);
-    /* Raised again, calls work. */
-    REQUIRE_OK(iop_client_set_max_response_bytes(c, 1 << 20));
+    /* Raised again, calls work; so they do with the default cap. */
+    s.max_bytes = 1 << 20;
+    REQUIRE_OK(configure(c, &s));
+    REQUIRE_OK(iop_client_execute(c, r, at, IOP_PROTOCOL_GOP, &resp));
+    check_success_response(resp);
+    iop_response_free(resp);
+    resp = NULL;
+    s.max_bytes = 10;
+    REQUIRE_OK(configure(c, &s));
+    REQUIRE_OK(iop_client_configure(c, NULL));
     REQUIRE_OK(iop_client_execute(c, r, at, IOP_PROTOCOL_GOP, &resp));
     check_success_response(resp);
     iop_response_free(resp);
@@ -1264,6 +1740,81 @@ struct worker {
     const char *access_token;
     int ok, failed;
 };
+
+/* The batch call: every outcome at its index, as iop_client_execute would give it; a failed
+ * call leaves the others alone; outcomes are taken once; the pool keeps a connection per worker. */
+static void test_execute_batch(void) {
+    IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
+    REQUIRE(c != NULL);
+    IopToken *t = new_token(c, APP1_KEY);
+    REQUIRE(t != NULL);
+    IopBatch *b = NULL;
+    IopRequest *ok = NULL, *faulted = NULL, *dotted = NULL;
+    IopResponse *resp = NULL;
+    REQUIRE_OK(iop_batch_new(&b));
+    CHECK(iop_batch_len(b) == 0 && iop_batch_len(NULL) == 0);
+    /* An empty batch executes; nothing to take. */
+    CHECK_STATUS(iop_client_execute_batch(c, b, IOP_USE_DEFAULT), IOP_OK);
+    CHECK_INVALID(iop_batch_take_response(b, 0, &resp), "index");
+    REQUIRE_OK(iop_request_new("/seller/get", &ok));
+    REQUIRE_OK(iop_request_new("/seller/get", &faulted));
+    REQUIRE_OK(iop_request_add_header(faulted, "X-Sandbox-Fault", "http-502"));
+    REQUIRE_OK(iop_request_new("seller.get", &dotted));
+    int64_t hits = route_hits("/seller/get");
+    for (int i = 0; i < 48; i++) {
+        const IopRequest *r = i == 9 ? faulted : i == 17 ? dotted : ok;
+        const char *token = i == 5 ? "50000not-a-token" : i == 30 ? NULL : iop_token_access_token(t);
+        CHECK_STATUS(iop_batch_add(b, r, token, i == 17 ? IOP_PROTOCOL_GOP : IOP_PROTOCOL_AUTO), IOP_OK);
+    }
+    /* The batch holds copies: changing or freeing a request afterwards changes nothing. */
+    iop_request_free(ok);
+    CHECK(iop_batch_len(b) == 48);
+    CHECK_INVALID(iop_batch_take_response(b, 0, &resp), "batch"); /* not executed yet */
+    CHECK_INVALID(iop_client_execute_batch(c, b, 0), "concurrency");
+    CHECK_INVALID(iop_client_execute_batch(c, b, IOP_MAX_BATCH_CONCURRENCY + 1), "concurrency");
+    CHECK_INVALID(iop_client_execute_batch(NULL, b, 4), "client");
+    CHECK_INVALID(iop_client_execute_batch(c, NULL, 4), "batch");
+    CHECK_INVALID(iop_batch_add(b, NULL, NULL, IOP_PROTOCOL_AUTO), "request");
+    CHECK_INVALID(iop_batch_add(b, faulted, NULL, 7), "protocol");
+    CHECK(iop_batch_len(b) == 48);
+    REQUIRE_OK(iop_client_execute_batch(c, b, 8));
+    for (size_t i = 0; i < 48; i++) {
+        resp = NULL;
+        IopStatus st = iop_batch_take_response(b, i, &resp);
+        if (i == 9) {
+            CHECK_STATUS(st, IOP_ERR_HTTP);
+            CHECK(iop_last_error_http_status() == 502 && resp == NULL);
+        } else if (i == 17) {
+            CHECK_STATUS(st, IOP_ERR_INVALID_ARGUMENT);
+            CHECK_CONTAINS(iop_last_error_message(), "GOP");
+        } else {
+            CHECK_STATUS(st, IOP_OK);
+            if (resp == NULL) continue;
+            if (i == 5)
+                CHECK_STREQ(iop_response_code(resp), "IllegalAccessToken");
+            else if (i == 30)
+                CHECK_STREQ(iop_response_code(resp), "MissingParameter");
+            else
+                CHECK(iop_response_is_success(resp));
+            iop_response_free(resp);
+        }
+    }
+    /* Taken once; out of range; the dotted request never left the client. */
+    CHECK_INVALID(iop_batch_take_response(b, 0, &resp), "index");
+    CHECK_INVALID(iop_batch_take_response(b, 48, &resp), "index");
+    CHECK_INVALID(iop_batch_take_response(b, 1, NULL), "out_response");
+    CHECK(route_hits("/seller/get") - hits == 47);
+    /* Executed again (outcomes not taken are freed by iop_batch_free or a new run). */
+    REQUIRE_OK(iop_client_execute_batch(c, b, 1));
+    CHECK_STATUS(iop_batch_take_response(b, 47, &resp), IOP_OK);
+    iop_response_free(resp);
+    iop_batch_free(b);
+    iop_batch_free(NULL);
+    iop_request_free(faulted);
+    iop_request_free(dotted);
+    iop_token_free(t);
+    iop_client_free(c);
+}
 
 static void *call_many(void *arg) {
     struct worker *w = arg;
@@ -1285,13 +1836,21 @@ struct setter {
     int failed;
 };
 
+/* Keeps reconfiguring the shared client from its own IopConfig (configs are per thread). */
 static void *change_settings(void *arg) {
     struct setter *s = arg;
+    IopConfig *config = NULL;
+    if (iop_config_new(&config) != IOP_OK) {
+        s->failed++;
+        return NULL;
+    }
     for (int i = 0; !s->stop && i < 10000; i++) {
-        if (iop_client_set_read_timeout_ms(s->client, 20000 + (uint64_t)(i % 7)) != IOP_OK) s->failed++;
-        if (iop_client_set_partner_id(s->client, i % 2 ? "partner-a" : "partner-b") != IOP_OK) s->failed++;
+        if (iop_config_set_read_timeout_ms(config, 20000 + i % 7) != IOP_OK) s->failed++;
+        if (iop_config_set_partner_id(config, i % 2 ? "partner-a" : "partner-b") != IOP_OK) s->failed++;
+        if (iop_client_configure(s->client, config) != IOP_OK) s->failed++;
         usleep(2000);
     }
+    iop_config_free(config);
     return NULL;
 }
 
@@ -1336,25 +1895,26 @@ static void test_concurrent_calls(void) {
 static void test_faults_and_throttling(void) {
     IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
     REQUIRE(c != NULL);
-    char *code = iop_sandbox_issue_code(g_sandbox, APP1_KEY);
+    char *code = issue_code(APP1_KEY);
     REQUIRE(code != NULL);
     IopToken *t = NULL;
-    const int64_t creates = iop_sandbox_route_hits(g_sandbox, "/auth/token/create");
+    const int64_t creates = route_hits("/auth/token/create");
     CHECK(creates >= 0);
 
     /* Throttled: a platform error with the ban's length; the code is not spent. */
-    CHECK(iop_sandbox_arm_fault(g_sandbox, "/auth/token/create", "throttle;seconds=3", 1) == 0);
+    CHECK_SANDBOX(iop_sandbox_arm_fault(g_sandbox, "/auth/token/create", "throttle;seconds=3", 1), IOP_OK);
     CHECK_STATUS(iop_token_create(c, code, &t), IOP_ERR_PLATFORM);
     CHECK_STREQ(iop_last_error_code(), "ApiCallLimit");
     CHECK_STREQ(iop_last_error_type(), "ISP");
+    CHECK(iop_last_error_sub_message() == NULL); /* a flat (GOP) envelope has no sub_msg */
     CHECK(iop_last_error_retry_after_ms() == 3000);
-    CHECK(iop_sandbox_route_hits(g_sandbox, "/auth/token/create") == creates + 1);
+    CHECK(route_hits("/auth/token/create") == creates + 1);
 
     /* Reset after the code was consumed: a network error, sent once, never re-sent. */
-    CHECK(iop_sandbox_arm_fault(g_sandbox, "/auth/token/create", "reset", 1) == 0);
+    CHECK_SANDBOX(iop_sandbox_arm_fault(g_sandbox, "/auth/token/create", "reset", 1), IOP_OK);
     CHECK_STATUS(iop_token_create(c, code, &t), IOP_ERR_NETWORK);
     CHECK(iop_last_error_retry_after_ms() == -1);
-    CHECK(iop_sandbox_route_hits(g_sandbox, "/auth/token/create") == creates + 2);
+    CHECK(route_hits("/auth/token/create") == creates + 2);
     /* A second try finds the code spent. */
     check_platform_error(iop_token_create(c, code, &t), "InvalidCode", code);
     CHECK(iop_last_error_retry_after_ms() == -1);
@@ -1381,7 +1941,7 @@ static void test_faults_and_throttling(void) {
     CHECK(iop_response_retry_after_ms(NULL) == -1);
 
     /* count 0: armed until cleared. */
-    CHECK(iop_sandbox_arm_fault(g_sandbox, "/seller/get", "http-503", 0) == 0);
+    CHECK_SANDBOX(iop_sandbox_arm_fault(g_sandbox, "/seller/get", "http-503", 0), IOP_OK);
     REQUIRE_OK(iop_request_new("/seller/get", &r));
     for (int i = 0; i < 2; i++) {
         resp = NULL;
@@ -1389,12 +1949,12 @@ static void test_faults_and_throttling(void) {
         CHECK(iop_last_error_http_status() == 503);
         CHECK(resp == NULL);
     }
-    CHECK(iop_sandbox_clear_faults(g_sandbox) == 0);
+    CHECK_SANDBOX(iop_sandbox_clear_faults(g_sandbox), IOP_OK);
 
     /* A stall mid-body ends at the read timeout. */
     const int64_t timeout = 300;
-    REQUIRE_OK(iop_client_set_read_timeout_ms(c, (uint64_t)timeout));
-    CHECK(iop_sandbox_arm_fault(g_sandbox, "/seller/get", "stall-body;ms=10000", 1) == 0);
+    REQUIRE_OK(set_read_timeout(c, timeout));
+    CHECK_SANDBOX(iop_sandbox_arm_fault(g_sandbox, "/seller/get", "stall-body;ms=10000", 1), IOP_OK);
     int64_t start = mono_ms();
     CHECK_STATUS(iop_client_execute(c, r, "token", IOP_PROTOCOL_GOP, &resp), IOP_ERR_TIMEOUT);
     int64_t elapsed = mono_ms() - start;
@@ -1402,16 +1962,20 @@ static void test_faults_and_throttling(void) {
     CHECK(elapsed >= timeout - 50 && elapsed <= 2 * timeout + g_slack_ms);
     iop_request_free(r);
 
-    /* Bad arguments. */
-    CHECK(iop_sandbox_arm_fault(NULL, "/seller/get", "reset", 1) == -1);
-    CHECK(iop_sandbox_arm_fault(g_sandbox, NULL, "reset", 1) == -1);
-    CHECK(iop_sandbox_arm_fault(g_sandbox, "/seller/get", NULL, 1) == -1);
-    CHECK(iop_sandbox_arm_fault(g_sandbox, "", "reset", 1) == -1);
-    CHECK(iop_sandbox_arm_fault(g_sandbox, "/seller/get", "explode", 1) == -1);
-    CHECK(iop_sandbox_clear_faults(NULL) == -1);
-    CHECK(iop_sandbox_route_hits(NULL, "/seller/get") == -1);
-    CHECK(iop_sandbox_route_hits(g_sandbox, NULL) == -1);
-    CHECK(iop_sandbox_route_hits(g_sandbox, "/never/called") == 0);
+    /* Bad arguments: IOP_ERR_INVALID_ARGUMENT and a message naming what is wrong. */
+    int64_t before = route_hits("/seller/get");
+    CHECK_SANDBOX_INVALID(iop_sandbox_arm_fault(NULL, "/seller/get", "reset", 1), "sandbox");
+    CHECK_SANDBOX_INVALID(iop_sandbox_arm_fault(g_sandbox, NULL, "reset", 1), "route");
+    CHECK_SANDBOX_INVALID(iop_sandbox_arm_fault(g_sandbox, "/seller/get", NULL, 1), "fault");
+    CHECK_SANDBOX(iop_sandbox_arm_fault(g_sandbox, "", "reset", 1), IOP_ERR_INVALID_ARGUMENT);
+    CHECK(iop_sandbox_last_error_message() != NULL);
+    CHECK_SANDBOX_INVALID(iop_sandbox_arm_fault(g_sandbox, "/seller/get", "explode", 1), "fault");
+    CHECK_SANDBOX_INVALID(iop_sandbox_clear_faults(NULL), "sandbox");
+    /* Nothing was armed by the refused calls: a call goes through. */
+    resp = seller_get(c, "token", IOP_HTTP_POST);
+    CHECK(resp != NULL && iop_response_http_status(resp) == 400); /* IllegalAccessToken, not a fault */
+    iop_response_free(resp);
+    CHECK(route_hits("/seller/get") == before + 1);
     iop_client_free(c);
 }
 
@@ -1435,7 +1999,7 @@ static void test_access_token_expiry(void) {
     iop_response_free(resp);
 
     /* Past the access lifetime: a platform error in an IOP_OK response. */
-    REQUIRE(iop_sandbox_advance_clock(g_sandbox, 61) == 0);
+    REQUIRE_SANDBOX_OK(iop_sandbox_advance_clock_ms(g_sandbox, 61 * 1000));
     resp = seller_get(c, iop_token_access_token(t), IOP_HTTP_POST);
     REQUIRE(resp != NULL);
     CHECK(!iop_response_is_success(resp));
@@ -1450,7 +2014,7 @@ static void test_access_token_expiry(void) {
     check_success_response(resp);
     iop_response_free(resp);
     /* ...until the grant's refresh lifetime is over. */
-    REQUIRE(iop_sandbox_advance_clock(g_sandbox, 300) == 0);
+    REQUIRE_SANDBOX_OK(iop_sandbox_advance_clock_ms(g_sandbox, 300 * 1000));
     IopToken *dead = NULL;
     check_platform_error(iop_token_refresh(c, iop_token_refresh_token(fresh), &dead), "IllegalRefreshToken",
                          iop_token_refresh_token(fresh));
@@ -1463,12 +2027,18 @@ static void test_access_token_expiry(void) {
 static void test_code_expiry(void) {
     IopClient *c = sandbox_client("/tw/rest", APP1_KEY, APP1_SECRET);
     REQUIRE(c != NULL);
-    char *code = iop_sandbox_issue_code(g_sandbox, APP1_KEY);
-    REQUIRE(code != NULL);
-    REQUIRE(iop_sandbox_advance_clock(g_sandbox, 121) == 0);
+    char *code = issue_code(APP1_KEY), *late = issue_code(APP1_KEY);
+    REQUIRE(code != NULL && late != NULL);
+    /* The clock moves in milliseconds: 115 s on, a code (120 s) still works; 6 s more, not. */
+    REQUIRE_SANDBOX_OK(iop_sandbox_advance_clock_ms(g_sandbox, 115000));
     IopToken *t = NULL;
+    CHECK_STATUS(iop_token_create(c, late, &t), IOP_OK);
+    iop_token_free(t);
+    t = NULL;
+    REQUIRE_SANDBOX_OK(iop_sandbox_advance_clock_ms(g_sandbox, 6000));
     check_platform_error(iop_token_create(c, code, &t), "InvalidCode", code);
     CHECK(t == NULL);
+    iop_sandbox_string_free(late);
     iop_sandbox_string_free(code);
     iop_client_free(c);
 }
@@ -1567,13 +2137,11 @@ static void fake_stop(struct fake_server *s) {
     close(s->listen_fd);
 }
 
-static IopClient *port_client(int port) {
+/* A client for http://127.0.0.1:port/rest with settings `s` (NULL: no config). */
+static IopClient *port_client(int port, const struct settings *s) {
     char url[64];
-    IopClient *c = NULL;
     snprintf(url, sizeof url, "http://127.0.0.1:%d/rest", port);
-    IopStatus st = iop_client_new(url, APP1_KEY, APP1_SECRET, &c);
-    CHECK_STATUS(st, IOP_OK);
-    return st == IOP_OK ? c : NULL;
+    return make_client(url, APP1_KEY, APP1_SECRET, s);
 }
 
 static void test_connect_refused(void) {
@@ -1581,7 +2149,7 @@ static void test_connect_refused(void) {
     int fd = listen_loopback(&port);
     REQUIRE(fd >= 0);
     close(fd); /* nobody listens there now */
-    IopClient *c = port_client(port);
+    IopClient *c = port_client(port, NULL);
     REQUIRE(c != NULL);
     IopRequest *r = NULL;
     IopResponse *resp = NULL;
@@ -1593,22 +2161,32 @@ static void test_connect_refused(void) {
     CHECK_STATUS(iop_token_create(c, "some-code", &t), IOP_ERR_CONNECT);
     CHECK(resp == NULL && t == NULL);
     CHECK(iop_last_error_retry_after_ms() == -1);
-    /* Connect failures are retried (the request never left): 3 attempts by default; with 3
-     * retries, waits of at least 50 + 100 + 200 ms; with none, at once. */
-    CHECK_CONTAINS(iop_last_error_message(), "(3 attempts)");
-    CHECK_INVALID(iop_client_set_max_connect_retries(c, 11), "retries");
-    CHECK_INVALID(iop_client_set_max_connect_retries(NULL, 1), "client");
-    REQUIRE_OK(iop_client_set_max_connect_retries(c, 3));
+    /* Connect failures are retried (the request never left): IOP_DEFAULT_MAX_CONNECT_RETRIES + 1
+     * attempts by default; with 3 retries, waits of at least 50 + 100 + 200 ms; with none, at
+     * once; IOP_USE_DEFAULT brings the default back. */
+    char attempts[32];
+    snprintf(attempts, sizeof attempts, "(%d attempts)", IOP_DEFAULT_MAX_CONNECT_RETRIES + 1);
+    CHECK_CONTAINS(iop_last_error_message(), attempts);
+    struct settings s = DEFAULTS;
+    s.retries = IOP_MAX_CONNECT_RETRIES_LIMIT + 1;
+    CHECK_INVALID(configure(c, &s), "retries");
+    s.retries = 3;
+    REQUIRE_OK(configure(c, &s));
     int64_t start = mono_ms();
     CHECK_STATUS(iop_token_create(c, "some-code", &t), IOP_ERR_CONNECT);
     int64_t elapsed = mono_ms() - start;
     CHECK_CONTAINS(iop_last_error_message(), "(4 attempts)");
     CHECK(elapsed >= 350 && elapsed <= 700 + 500 + g_slack_ms);
-    REQUIRE_OK(iop_client_set_max_connect_retries(c, 0));
+    s.retries = 0;
+    REQUIRE_OK(configure(c, &s));
     start = mono_ms();
     CHECK_STATUS(iop_token_create(c, "some-code", &t), IOP_ERR_CONNECT);
     CHECK(strstr(msg_or_null(), "attempts") == NULL);
     CHECK(mono_ms() - start < 200 + g_slack_ms);
+    s.retries = IOP_USE_DEFAULT;
+    REQUIRE_OK(configure(c, &s));
+    CHECK_STATUS(iop_client_execute(c, r, "token", IOP_PROTOCOL_GOP, &resp), IOP_ERR_CONNECT);
+    CHECK_CONTAINS(iop_last_error_message(), attempts);
     printf("#   4 connect attempts took %" PRId64 " ms\n", elapsed);
     iop_request_free(r);
     iop_client_free(c);
@@ -1617,12 +2195,12 @@ static void test_connect_refused(void) {
 static void test_read_timeout(void) {
     struct fake_server s;
     REQUIRE(fake_start(&s, NULL, NULL, NULL));
-    IopClient *c = port_client(s.port);
+    IopClient *c = port_client(s.port, NULL);
     IopRequest *r = NULL;
     IopResponse *resp = NULL;
     if (c != NULL && iop_request_new("/seller/get", &r) == IOP_OK) {
         const int64_t timeout = 500;
-        CHECK_STATUS(iop_client_set_read_timeout_ms(c, (uint64_t)timeout), IOP_OK);
+        CHECK_STATUS(set_read_timeout(c, timeout), IOP_OK);
         int64_t start = mono_ms();
         CHECK_STATUS(iop_client_execute(c, r, "token", IOP_PROTOCOL_GOP, &resp), IOP_ERR_TIMEOUT);
         int64_t elapsed = mono_ms() - start;
@@ -1650,7 +2228,7 @@ static void test_http_error_and_garbage(void) {
     for (size_t i = 0; i < COUNT(cases); i++) {
         struct fake_server s;
         REQUIRE(fake_start(&s, cases[i].status_line, cases[i].content_type, cases[i].body));
-        IopClient *c = port_client(s.port);
+        IopClient *c = port_client(s.port, &DEFAULTS);
         if (c != NULL) {
             IopToken *t = NULL;
             CHECK_STATUS(iop_token_create(c, "some-code", &t), cases[i].expected);
@@ -1662,15 +2240,46 @@ static void test_http_error_and_garbage(void) {
     }
 }
 
+/* A wrapped (TOP-style) error envelope answering a token call: IOP_ERR_PLATFORM with every
+ * field, sub_code and sub_msg included (the sandbox's token routes answer flat envelopes). */
+static void test_platform_error_sub_message(void) {
+    struct fake_server s;
+    REQUIRE(fake_start(&s, "400 Bad Request", "application/json",
+                       "{\"error_response\":{\"type\":\"ISV\",\"code\":\"InvalidCode\",\"msg\":\"Invalid code\","
+                       "\"sub_code\":\"isv.invalid-code\",\"sub_msg\":\"The code has expired\","
+                       "\"request_id\":\"0b1234\"}}"));
+    IopClient *c = port_client(s.port, NULL);
+    if (c != NULL) {
+        IopToken *t = NULL;
+        CHECK_STATUS(iop_token_create(c, "code-c-test-1", &t), IOP_ERR_PLATFORM);
+        CHECK_STREQ(iop_last_error_code(), "InvalidCode");
+        CHECK_STREQ(iop_last_error_type(), "ISV");
+        CHECK_STREQ(iop_last_error_sub_code(), "isv.invalid-code");
+        CHECK_STREQ(iop_last_error_sub_message(), "The code has expired");
+        CHECK_STREQ(iop_last_error_request_id(), "0b1234");
+        CHECK(iop_last_error_http_status() == 400);
+        CHECK(strstr(msg_or_null(), "code-c-test-1") == NULL);
+        CHECK(t == NULL);
+        /* The next call's status replaces it: a success leaves no sub message. */
+        IopRequest *r = NULL;
+        CHECK_STATUS(iop_request_new("/seller/get", &r), IOP_OK);
+        CHECK(iop_last_error_sub_message() == NULL && iop_last_error_sub_code() == NULL);
+        iop_request_free(r);
+    }
+    iop_client_free(c);
+    fake_stop(&s);
+}
+
 static void test_insecure_remote_refused(void) {
     /* TEST-NET-1: must be refused before any connection is attempted. */
     IopClient *c = NULL;
     IopRequest *r = NULL;
     IopResponse *resp = NULL;
     IopToken *t = NULL;
-    REQUIRE_OK(iop_client_new("http://192.0.2.1/rest", APP1_KEY, APP1_SECRET, &c));
-    REQUIRE_OK(iop_client_set_connect_timeout_ms(c, 10000));
-    REQUIRE_OK(iop_client_set_allow_insecure_http(c, false));
+    struct settings s = DEFAULTS;
+    s.connect_ms = 10000;
+    s.insecure = false;
+    REQUIRE((c = make_client("http://192.0.2.1/rest", APP1_KEY, APP1_SECRET, &s)) != NULL);
     REQUIRE_OK(iop_request_new("/seller/get", &r));
     int64_t start = mono_ms();
     CHECK_INVALID(iop_client_execute(c, r, "token", IOP_PROTOCOL_GOP, &resp), "server_url");
@@ -1688,54 +2297,54 @@ static void test_insecure_remote_refused(void) {
 
 static void test_authorize_url_and_state(void) {
     char *state = NULL, *other = NULL, *url = NULL, *untouched = NULL;
-    REQUIRE_OK(iop_state_new(&state));
-    REQUIRE_OK(iop_state_new(&other));
+    REQUIRE_OK(iop_authorize_new_state(&state));
+    REQUIRE_OK(iop_authorize_new_state(&other));
     CHECK(strlen(state) == 32 && strcmp(state, other) != 0);
     for (const char *p = state; *p; p++) CHECK(isalnum((unsigned char)*p) || *p == '-' || *p == '_');
 
-    REQUIRE_OK(iop_authorize_url(IOP_PLATFORM_LAZADA, NULL, APP1_KEY, "https://example.com/cb?a=1", "SG", state, &url));
+    REQUIRE_OK(iop_authorize_build_url(IOP_PLATFORM_LAZADA, NULL, APP1_KEY, "https://example.com/cb?a=1", "SG", state, &url));
     CHECK_CONTAINS(url, "https://auth.lazada.com/oauth/authorize?response_type=code&force_auth=true"
                         "&redirect_uri=https%3A%2F%2Fexample.com%2Fcb%3Fa%3D1&client_id=" APP1_KEY "&state=");
     CHECK_HAS_QUIETLY(url, state);
     CHECK_CONTAINS(url, "&country=sg");
     iop_string_free(url);
     url = NULL;
-    REQUIRE_OK(iop_authorize_url(IOP_PLATFORM_ALIEXPRESS, NULL, APP1_KEY, "https://example.com/cb", NULL, NULL, &url));
+    REQUIRE_OK(iop_authorize_build_url(IOP_PLATFORM_ALIEXPRESS, NULL, APP1_KEY, "https://example.com/cb", NULL, NULL, &url));
     CHECK_STREQ(url, "https://api-sg.aliexpress.com/oauth/authorize?response_type=code&force_auth=true"
                      "&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&client_id=" APP1_KEY);
     iop_string_free(url);
     url = NULL;
-    REQUIRE_OK(iop_authorize_url(IOP_PLATFORM_LAZADA, "http://127.0.0.1:9/lazada/oauth/authorize", APP1_KEY,
+    REQUIRE_OK(iop_authorize_build_url(IOP_PLATFORM_LAZADA, "http://127.0.0.1:9/lazada/oauth/authorize", APP1_KEY,
                                  "http://localhost/cb", NULL, "s1", &url));
     CHECK_STREQ(url, "http://127.0.0.1:9/lazada/oauth/authorize?response_type=code&force_auth=true"
                      "&redirect_uri=http%3A%2F%2Flocalhost%2Fcb&client_id=" APP1_KEY "&state=s1");
     iop_string_free(url);
 
     /* Errors name the argument and leave the out-parameter alone. */
-    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_ALIEXPRESS, NULL, APP1_KEY, "https://h/cb", "sg", NULL, &untouched),
+    CHECK_INVALID(iop_authorize_build_url(IOP_PLATFORM_ALIEXPRESS, NULL, APP1_KEY, "https://h/cb", "sg", NULL, &untouched),
                   "country");
-    CHECK_INVALID(iop_authorize_url(7, NULL, APP1_KEY, "https://h/cb", NULL, NULL, &untouched), "platform");
-    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_LAZADA, NULL, NULL, "https://h/cb", NULL, NULL, &untouched),
+    CHECK_INVALID(iop_authorize_build_url(7, NULL, APP1_KEY, "https://h/cb", NULL, NULL, &untouched), "platform");
+    CHECK_INVALID(iop_authorize_build_url(IOP_PLATFORM_LAZADA, NULL, NULL, "https://h/cb", NULL, NULL, &untouched),
                   "client_id");
-    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_LAZADA, NULL, APP1_KEY, "not a url", NULL, NULL, &untouched),
+    CHECK_INVALID(iop_authorize_build_url(IOP_PLATFORM_LAZADA, NULL, APP1_KEY, "not a url", NULL, NULL, &untouched),
                   "redirect_uri");
-    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_LAZADA, "http://example.com/oauth", APP1_KEY, "https://h/cb", NULL,
+    CHECK_INVALID(iop_authorize_build_url(IOP_PLATFORM_LAZADA, "http://example.com/oauth", APP1_KEY, "https://h/cb", NULL,
                                     NULL, &untouched), "base_url");
-    CHECK_INVALID(iop_authorize_url(IOP_PLATFORM_LAZADA, NULL, APP1_KEY, "https://h/cb", NULL, NULL, NULL), "out_url");
-    CHECK_INVALID(iop_state_new(NULL), "out_state");
+    CHECK_INVALID(iop_authorize_build_url(IOP_PLATFORM_LAZADA, NULL, APP1_KEY, "https://h/cb", NULL, NULL, NULL), "out_url");
+    CHECK_INVALID(iop_authorize_new_state(NULL), "out_state");
     CHECK(untouched == NULL);
 
     /* The check: equal only when identical; NULL, empty or different never verify. */
-    CHECK(iop_state_verify(state, state));
+    CHECK(iop_authorize_verify_state(state, state));
     char copy[64];
     snprintf(copy, sizeof copy, "%s", state);
-    CHECK(iop_state_verify(state, copy));
+    CHECK(iop_authorize_verify_state(state, copy));
     copy[5] = copy[5] == 'A' ? 'B' : 'A';
-    CHECK(!iop_state_verify(state, copy));
-    CHECK(!iop_state_verify(state, other));
-    CHECK(!iop_state_verify(state, NULL) && !iop_state_verify(NULL, state) && !iop_state_verify(NULL, NULL));
-    CHECK(!iop_state_verify("", ""));
-    CHECK(!iop_state_verify("\xff", "\xff"));
+    CHECK(!iop_authorize_verify_state(state, copy));
+    CHECK(!iop_authorize_verify_state(state, other));
+    CHECK(!iop_authorize_verify_state(state, NULL) && !iop_authorize_verify_state(NULL, state) && !iop_authorize_verify_state(NULL, NULL));
+    CHECK(!iop_authorize_verify_state("", ""));
+    CHECK(!iop_authorize_verify_state("\xff", "\xff"));
     iop_string_free(state);
     iop_string_free(other);
 }
@@ -1749,21 +2358,100 @@ struct test {
 
 #define T(f) {#f, f}
 
+/* ---- Push messages */
+
+#define PUSH_KEY "115527"
+#define PUSH_SECRET "pushSecret-0123456789abcdef"
+static const char push_alert[] =
+    "{\"seller_id\":\"null\",\"message_type\":8,\"data\":{\"app_key\":\"115527\",\"auth_expiry_time\":1627542238,"
+    "\"seller_id\":\"1000165972\"},\"timestamp\":1627416758,\"site\":\"lazada_ph\"}";
+/* hex HMAC-SHA256(PUSH_SECRET, PUSH_KEY + push_alert), computed with Python's hmac module. */
+#define PUSH_ALERT_SIGNATURE "79ae71b23cafc75e7018f2237f69dacaaf92c3bf7ebb8bad8066e058dcb23dc7"
+
+/* Verifies `body` with `auth`: IOP_ERR_PUSH_REJECTED with `code`, never quoting the secret. */
+static void check_push_refused(const IopPushReceiver *r, const char *auth, const char *body, const char *code) {
+    IopPushMessage *m = NULL;
+    CHECK_STATUS(iop_push_receiver_verify(r, auth, (const uint8_t *)body, strlen(body), &m), IOP_ERR_PUSH_REJECTED);
+    CHECK_STREQ(iop_last_error_code(), code);
+    CHECK(strstr(msg_or_null(), PUSH_SECRET) == NULL && m == NULL);
+}
+
+static void test_push_verify(void) {
+    IopPushReceiver *r = NULL, *other = NULL;
+    CHECK_INVALID(iop_push_receiver_new(PUSH_KEY, PUSH_SECRET, -2, &r), "remember");
+    CHECK_INVALID(iop_push_receiver_new(NULL, PUSH_SECRET, IOP_USE_DEFAULT, &r), "app_key");
+    REQUIRE_OK(iop_push_receiver_new(PUSH_KEY, PUSH_SECRET, IOP_USE_DEFAULT, &r));
+    REQUIRE_OK(iop_push_receiver_new("115528", PUSH_SECRET, IOP_USE_DEFAULT, &other));
+    const uint8_t *body = (const uint8_t *)push_alert;
+    size_t len = strlen(push_alert);
+    char *auth = NULL;
+    REQUIRE_OK(iop_push_receiver_sign(r, body, len, &auth));
+    CHECK_STREQ(auth, PUSH_ALERT_SIGNATURE);
+    iop_string_free(auth);
+
+    IopPushMessage *m = NULL, *again = NULL;
+    REQUIRE_OK(iop_push_receiver_verify(r, PUSH_ALERT_SIGNATURE, body, len, &m));
+    CHECK(iop_push_message_type(m) == IOP_PUSH_TOKEN_EXPIRY_ALERT);
+    CHECK_STREQ(iop_push_message_seller_id(m), "1000165972"); /* from data: the top level says "null" */
+    CHECK_STREQ(iop_push_message_site(m), "lazada_ph");
+    CHECK(iop_push_message_timestamp_ms(m) == 1627416758000LL); /* seconds, normalized */
+    CHECK(iop_push_message_auth_expires_at_ms(m) == 1627542238000LL);
+    CHECK_CONTAINS(iop_push_message_data_json(m), "\"auth_expiry_time\":1627542238");
+    CHECK_STREQ(iop_push_message_body(m), push_alert);
+    CHECK(!iop_push_message_is_duplicate(m));
+    /* The platform retries: the same delivery again is recognised; upper-case hex verifies. */
+    REQUIRE_OK(iop_push_receiver_verify(r, "79AE71B23CAFC75E7018F2237F69DACAAF92C3BF7EBB8BAD8066E058DCB23DC7", body, len,
+                                        &again));
+    CHECK(iop_push_message_is_duplicate(again));
+    iop_push_message_free(again);
+
+    /* Tampering, another app, a truncated or missing header, a re-serialized body. */
+    char *changed = replaced(push_alert, "lazada_ph", "lazada_pH");
+    REQUIRE(changed != NULL);
+    check_push_refused(r, PUSH_ALERT_SIGNATURE, changed, "SignatureMismatch");
+    free(changed);
+    check_push_refused(other, PUSH_ALERT_SIGNATURE, push_alert, "SignatureMismatch");
+    check_push_refused(r, "79ae71b23cafc75e7018f2237f69dacaaf92c3bf", push_alert, "MalformedAuthorization");
+    check_push_refused(r, NULL, push_alert, "MissingAuthorization");
+    char *spaced = replaced(push_alert, "\"message_type\":8", "\"message_type\": 8");
+    REQUIRE(spaced != NULL);
+    check_push_refused(r, PUSH_ALERT_SIGNATURE, spaced, "SignatureMismatch");
+    free(spaced);
+    /* Signed but not a push message. */
+    REQUIRE_OK(iop_push_receiver_sign(r, (const uint8_t *)"[1]", 3, &auth));
+    check_push_refused(r, auth, "[1]", "MalformedBody");
+    iop_string_free(auth);
+    /* Arguments and accessors. */
+    CHECK_INVALID(iop_push_receiver_verify(r, PUSH_ALERT_SIGNATURE, NULL, 3, &again), "body");
+    CHECK_INVALID(iop_push_receiver_verify(r, PUSH_ALERT_SIGNATURE, body, len, NULL), "out_message");
+    CHECK_INVALID(iop_push_receiver_sign(NULL, body, len, &auth), "receiver");
+    CHECK(iop_push_message_type(NULL) == -1 && iop_push_message_seller_id(NULL) == NULL);
+    CHECK(iop_push_message_site(NULL) == NULL && iop_push_message_body(NULL) == NULL);
+    CHECK(iop_push_message_data_json(NULL) == NULL && !iop_push_message_is_duplicate(NULL));
+    CHECK(iop_push_message_timestamp_ms(NULL) == -1 && iop_push_message_auth_expires_at_ms(NULL) == -1);
+    iop_push_message_free(m);
+    iop_push_message_free(NULL);
+    iop_push_receiver_free(other);
+    iop_push_receiver_free(r);
+    iop_push_receiver_free(NULL);
+}
+
 static const struct test offline_tests[] = {
     T(test_version), T(test_linked_library), T(test_status_names), T(test_free_null),
     T(test_null_client_args), T(test_null_request_args), T(test_null_execute_sign_args),
-    T(test_null_token_args), T(test_invalid_utf8), T(test_bad_enums), T(test_bad_values),
-    T(test_null_accessors), T(test_wrong_handle_type), T(test_client_setters),
+    T(test_null_token_args), T(test_invalid_utf8), T(test_bad_enums), T(test_bad_values), T(test_pool_settings),
+    T(test_null_accessors), T(test_wrong_handle_type), T(test_config_setters),
     T(test_last_error_cleared), T(test_last_error_per_thread), T(test_sign_vectors),
     T(test_sign_published_example), T(test_token_parse_tw), T(test_token_parse_aliexpress),
-    T(test_token_parse_lazada_and_errors), T(test_authorize_url_and_state),
+    T(test_token_parse_lazada_and_errors), T(test_token_from_json), T(test_header_constants),
+    T(test_authorize_url_and_state), T(test_push_verify),
 };
 
 static const struct test gateway_tests[] = {
     T(test_sandbox_abi), T(test_token_lazada), T(test_token_tw), T(test_token_aliexpress),
     T(test_token_unprefixed_rest_is_lazada), T(test_token_errors), T(test_token_non_refreshable),
     T(test_execute_seller_get), T(test_execute_bad_access_token), T(test_execute_top),
-    T(test_execute_files_and_headers), T(test_execute_settings), T(test_concurrent_calls),
+    T(test_execute_files_and_headers), T(test_execute_settings), T(test_execute_batch), T(test_concurrent_calls),
     T(test_faults_and_throttling),
 };
 
@@ -1773,14 +2461,15 @@ static const struct test clock_tests[] = {
 
 static const struct test transport_tests[] = {
     T(test_connect_refused), T(test_read_timeout), T(test_http_error_and_garbage),
-    T(test_insecure_remote_refused),
+    T(test_platform_error_sub_message), T(test_insecure_remote_refused),
 };
 
 /* ------------------------------------------------------------------------------------------ */
 /* Token manager and stores (gateway group)                                                   */
 
 /* Margin longer than the sandbox's 7-day access tokens: every access_token call refreshes. */
-#define ALWAYS_REFRESH_S (8 * 86400)
+#define ALWAYS_REFRESH_MS (8 * 86400 * 1000LL)
+#define DAYS_MS(n) ((n) * 86400 * 1000LL)
 
 /* An application store for one process: records in memory, a pthread mutex as the lock. */
 struct app_store {
@@ -1817,10 +2506,10 @@ static int32_t app_cas(void *ud, const char *account, uint64_t expected, const c
     return rc;
 }
 
-static int32_t app_lock(void *ud, const char *account, uint64_t timeout_ms) {
+static int32_t app_lock(void *ud, const char *account, int64_t timeout_ms) {
     struct app_store *s = ud;
     (void)account;
-    (void)timeout_ms;
+    if (timeout_ms <= 0) return 2; /* the manager always waits a positive time */
     pthread_mutex_lock(&s->lock);
     __atomic_add_fetch(&s->locks, 1, __ATOMIC_SEQ_CST);
     return 0;
@@ -1845,24 +2534,24 @@ static void check_manager_flow(IopTokenStore *store) {
     IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
     REQUIRE(c != NULL);
     IopTokenManager *m = NULL, *always = NULL;
-    CHECK_STATUS(iop_token_manager_new(c, store, "seller-c", -1, &m), IOP_OK);
-    CHECK_STATUS(iop_token_manager_new(c, store, "seller-c", ALWAYS_REFRESH_S, &always), IOP_OK);
+    CHECK_STATUS(iop_token_manager_new(c, store, "seller-c", IOP_USE_DEFAULT, &m), IOP_OK);
+    CHECK_STATUS(iop_token_manager_new(c, store, "seller-c", ALWAYS_REFRESH_MS, &always), IOP_OK);
     REQUIRE(m != NULL && always != NULL);
     char *t1 = NULL, *t2 = NULL, *t3 = NULL, *record = NULL;
-    CHECK_STATUS(iop_token_manager_access_token(m, &t1), IOP_ERR_REAUTHORIZATION_REQUIRED);
+    CHECK_STATUS(iop_token_manager_get_access_token(m, &t1), IOP_ERR_REAUTHORIZATION_REQUIRED);
     CHECK_CONTAINS(iop_last_error_message(), "seller-c");
-    char *code = iop_sandbox_issue_code(g_sandbox, APP1_KEY);
+    char *code = issue_code(APP1_KEY);
     CHECK_STATUS(iop_token_manager_create_token(m, code), IOP_OK);
     iop_sandbox_string_free(code);
-    CHECK_STATUS(iop_token_manager_access_token(m, &t1), IOP_OK);
-    CHECK_STATUS(iop_token_manager_access_token(m, &t2), IOP_OK);
+    CHECK_STATUS(iop_token_manager_get_access_token(m, &t1), IOP_OK);
+    CHECK_STATUS(iop_token_manager_get_access_token(m, &t2), IOP_OK);
     if (t1 && t2) CHECK(strcmp(t1, t2) == 0); /* fresh: no refresh */
-    CHECK_STATUS(iop_token_manager_access_token(always, &t3), IOP_OK); /* refreshes */
+    CHECK_STATUS(iop_token_manager_get_access_token(always, &t3), IOP_OK); /* refreshes */
     if (t1 && t3) CHECK(strcmp(t1, t3) != 0);
     IopResponse *resp = t3 ? seller_get(c, t3, IOP_HTTP_POST) : NULL;
     check_success_response(resp);
     iop_response_free(resp);
-    CHECK_STATUS(iop_token_manager_record_json(m, &record), IOP_OK);
+    CHECK_STATUS(iop_token_manager_load_record(m, &record), IOP_OK);
     CHECK_CONTAINS(record, "\"version\":3");
     CHECK_CONTAINS(record, "\"reauthorize_by_ms\":");
     iop_string_free(record);
@@ -1874,7 +2563,7 @@ static void check_manager_flow(IopTokenStore *store) {
     if (tok != NULL) {
         CHECK_STATUS(iop_token_manager_store_grant(m, tok), IOP_OK);
         char *t4 = NULL;
-        CHECK_STATUS(iop_token_manager_access_token(m, &t4), IOP_OK);
+        CHECK_STATUS(iop_token_manager_get_access_token(m, &t4), IOP_OK);
         if (t4) CHECK(strcmp(t4, iop_token_access_token(tok)) == 0);
         iop_string_free(t4);
     }
@@ -1886,15 +2575,24 @@ static void check_manager_flow(IopTokenStore *store) {
 
 static void test_manager_memory_store(void) {
     IopTokenStore *store = NULL;
-    REQUIRE(iop_token_store_memory_new(&store) == IOP_OK);
+    REQUIRE(iop_token_store_new_memory(&store) == IOP_OK);
     check_manager_flow(store);
     char *due = NULL;
-    CHECK_STATUS(iop_token_store_due_json(store, 40 * 86400, &due), IOP_OK);
+    CHECK_STATUS(iop_token_store_list_due(store, DAYS_MS(40), &due), IOP_OK);
     CHECK_CONTAINS(due, "\"account\":\"seller-c\"");
     iop_string_free(due);
     due = NULL;
-    CHECK_STATUS(iop_token_store_due_json(store, 0, &due), IOP_OK);
+    CHECK_STATUS(iop_token_store_list_due(store, 0, &due), IOP_OK);
     CHECK_STREQ(due, "[]");
+    iop_string_free(due);
+    /* Milliseconds: the grant (30 days) is not due within 29 days, but within 30 days + 1 min. */
+    due = NULL;
+    CHECK_STATUS(iop_token_store_list_due(store, DAYS_MS(29), &due), IOP_OK);
+    CHECK_STREQ(due, "[]");
+    iop_string_free(due);
+    due = NULL;
+    CHECK_STATUS(iop_token_store_list_due(store, DAYS_MS(30) + 60000, &due), IOP_OK);
+    CHECK_CONTAINS(due, "\"account\":\"seller-c\"");
     iop_string_free(due);
     iop_token_store_free(store);
 }
@@ -1905,7 +2603,7 @@ static void test_manager_file_store(void) {
     snprintf(path, sizeof path, "%s/tokens.json", dir);
     snprintf(lock, sizeof lock, "%s.lock", path);
     IopTokenStore *store = NULL;
-    REQUIRE(iop_token_store_file_new(path, &store) == IOP_OK);
+    REQUIRE(iop_token_store_new_file(path, &store) == IOP_OK);
     check_manager_flow(store);
     struct stat st;
     CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
@@ -1928,13 +2626,13 @@ static void test_manager_callback_store(void) {
     struct app_store s = {.mu = PTHREAD_MUTEX_INITIALIZER, .lock = PTHREAD_MUTEX_INITIALIZER};
     IopTokenStoreCallbacks cb = {&s, app_load, app_cas, app_lock, app_unlock, app_accounts};
     IopTokenStore *store = NULL;
-    REQUIRE(iop_token_store_callback_new(&cb, &store) == IOP_OK);
+    REQUIRE(iop_token_store_new_callback(&cb, &store) == IOP_OK);
     check_manager_flow(store);
     CHECK(s.swaps == 4 && s.version == 4); /* grant, marker + pair, grant again */
     CHECK(s.locks == s.unlocks && s.locks >= 3);
     CHECK(s.loads > 0);
     char *due = NULL;
-    CHECK_STATUS(iop_token_store_due_json(store, 40 * 86400, &due), IOP_OK);
+    CHECK_STATUS(iop_token_store_list_due(store, DAYS_MS(40), &due), IOP_OK);
     CHECK_CONTAINS(due, "seller-c");
     iop_string_free(due);
     iop_token_store_free(store);
@@ -2005,40 +2703,42 @@ static IopStatus seller_c_token(IopTokenStore *store) {
     IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
     IopTokenManager *m = NULL;
     char *token = NULL;
-    IopStatus st = c ? iop_token_manager_new(c, store, "seller-c", -1, &m) : IOP_ERR_INTERNAL;
-    if (st == IOP_OK) st = iop_token_manager_access_token(m, &token);
+    IopStatus st = c ? iop_token_manager_new(c, store, "seller-c", IOP_USE_DEFAULT, &m) : IOP_ERR_INTERNAL;
+    if (st == IOP_OK) st = iop_token_manager_get_access_token(m, &token);
     iop_string_free(token);
     iop_token_manager_free(m);
     iop_client_free(c);
     return st;
 }
 
+/* iop_token_store_new_redis with the default lease and timeout. */
+static IopStatus redis_store(const char *url, const char *key_namespace, const char *app_key, const uint8_t *key,
+                             size_t key_len, IopTokenStore **out) {
+    return iop_token_store_new_redis(url, key_namespace, app_key, key, key_len, IOP_USE_DEFAULT, IOP_USE_DEFAULT, out);
+}
+
 static void test_manager_redis_store(void) {
     static const uint8_t key[32] = {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
                                     7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7};
     IopTokenStore *store = NULL, *sentinel = (IopTokenStore *)&sentinel;
+    const char *nowhere = "redis://127.0.0.1:1";
     /* Arguments are checked before anything connects. */
-    CHECK_STATUS(iop_token_store_redis_new(NULL, NULL, APP1_KEY, NULL, 0, 0, 0, &store), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(iop_last_error_message(), "`url`");
-    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", NULL, NULL, NULL, 0, 0, 0, &store),
-                 IOP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(iop_last_error_message(), "`app_key`");
-    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", NULL, APP1_KEY, key, 16, 0, 0, &store),
-                 IOP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(iop_last_error_message(), "`key_len`");
-    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", NULL, APP1_KEY, NULL, 32, 0, 0, &store),
-                 IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_store_redis_new("http://u:pw-c-9@127.0.0.1:1", NULL, APP1_KEY, NULL, 0, 0, 0, &store),
-                 IOP_ERR_INVALID_ARGUMENT);
+    CHECK_INVALID(redis_store(NULL, NULL, APP1_KEY, NULL, 0, &store), "url");
+    CHECK_INVALID(redis_store(nowhere, NULL, NULL, NULL, 0, &store), "app_key");
+    CHECK_INVALID(redis_store(nowhere, NULL, APP1_KEY, key, 16, &store), "key_len");
+    CHECK_STATUS(redis_store(nowhere, NULL, APP1_KEY, NULL, 32, &store), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(redis_store("http://u:pw-c-9@127.0.0.1:1", NULL, APP1_KEY, NULL, 0, &store), IOP_ERR_INVALID_ARGUMENT);
     CHECK(strstr(msg_or_null(), "pw-c-9") == NULL);
-    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", "a:b", APP1_KEY, NULL, 0, 0, 0, &store),
-                 IOP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(iop_last_error_message(), "`key_namespace`");
-    CHECK_STATUS(iop_token_store_redis_new("redis://127.0.0.1:1", NULL, APP1_KEY, NULL, 0, 0, 0, NULL),
-                 IOP_ERR_INVALID_ARGUMENT);
+    CHECK_INVALID(redis_store(nowhere, "a:b", APP1_KEY, NULL, 0, &store), "key_namespace");
+    CHECK_INVALID(redis_store(nowhere, NULL, APP1_KEY, NULL, 0, NULL), "out_store");
     store = sentinel;
-    CHECK_STATUS(iop_token_store_redis_new("rediss://127.0.0.1:1/#insecure", NULL, APP1_KEY, NULL, 0, 0, 0, &store),
+    CHECK_STATUS(redis_store("rediss://127.0.0.1:1/#insecure", NULL, APP1_KEY, NULL, 0, &store),
                  IOP_ERR_INVALID_ARGUMENT);
+    /* lease_ms and timeout_ms: at least 1 ms, or IOP_USE_DEFAULT. */
+    CHECK_INVALID(iop_token_store_new_redis(nowhere, NULL, APP1_KEY, NULL, 0, 0, IOP_USE_DEFAULT, &store), "lease_ms");
+    CHECK_INVALID(iop_token_store_new_redis(nowhere, NULL, APP1_KEY, NULL, 0, -2, IOP_USE_DEFAULT, &store), "lease_ms");
+    CHECK_INVALID(iop_token_store_new_redis(nowhere, NULL, APP1_KEY, NULL, 0, IOP_USE_DEFAULT, 0, &store), "timeout_ms");
+    CHECK_INVALID(iop_token_store_new_redis(nowhere, NULL, APP1_KEY, NULL, 0, 1, INT64_MIN, &store), "timeout_ms");
     CHECK(store == sentinel);
 
     struct redis_server r;
@@ -2048,24 +2748,24 @@ static void test_manager_redis_store(void) {
     }
     /* Records as JSON, then encrypted at rest (another namespace), through the whole flow. */
     store = NULL;
-    CHECK_STATUS(iop_token_store_redis_new(r.url, "c-plain", APP1_KEY, NULL, 0, 0, 0, &store), IOP_OK);
+    CHECK_STATUS(redis_store(r.url, "c-plain", APP1_KEY, NULL, 0, &store), IOP_OK);
     if (store != NULL) {
         check_manager_flow(store);
         char *due = NULL;
-        CHECK_STATUS(iop_token_store_due_json(store, 40 * 86400, &due), IOP_OK);
+        CHECK_STATUS(iop_token_store_list_due(store, DAYS_MS(40), &due), IOP_OK);
         CHECK_CONTAINS(due, "\"account\":\"seller-c\"");
         iop_string_free(due);
         iop_token_store_free(store);
     }
     store = NULL;
-    CHECK_STATUS(iop_token_store_redis_new(r.url, NULL, APP1_KEY, key, 32, 5000, 2000, &store), IOP_OK);
+    CHECK_STATUS(iop_token_store_new_redis(r.url, NULL, APP1_KEY, key, 32, 5000, 2000, &store), IOP_OK);
     if (store != NULL) {
         check_manager_flow(store);
         iop_token_store_free(store);
     }
     /* The same keys without the encryption key: a clear error, not garbage. */
     store = NULL;
-    CHECK_STATUS(iop_token_store_redis_new(r.url, NULL, APP1_KEY, NULL, 0, 0, 2000, &store), IOP_OK);
+    CHECK_STATUS(iop_token_store_new_redis(r.url, NULL, APP1_KEY, NULL, 0, IOP_USE_DEFAULT, 2000, &store), IOP_OK);
     if (store != NULL) {
         CHECK_STATUS(seller_c_token(store), IOP_ERR_INVALID_ARGUMENT);
         CHECK_CONTAINS(iop_last_error_message(), "encrypted");
@@ -2079,17 +2779,68 @@ static void test_manager_redis_store(void) {
     }
 }
 
+/* IOP_USE_DEFAULT is IOP_DEFAULT_REFRESH_MARGIN_MS: a stored grant whose access token has 29
+ * minutes left is refreshed, one with 31 minutes left is not. The grants are sandbox tokens
+ * handed back through iop_token_to_json / iop_token_from_json with another expiry. */
+static void test_manager_default_margin(void) {
+    static const struct {
+        int64_t left_ms, margin_ms;
+        bool refreshes;
+    } cases[] = {
+        {29 * 60000, IOP_USE_DEFAULT, true},
+        {31 * 60000, IOP_USE_DEFAULT, false},
+        {29 * 60000, IOP_DEFAULT_REFRESH_MARGIN_MS, true},
+        {31 * 60000, IOP_DEFAULT_REFRESH_MARGIN_MS, false},
+        {29 * 60000, 28 * 60000, false},
+    };
+    IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
+    REQUIRE(c != NULL);
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        IopToken *real = new_token(c, APP1_KEY), *grant = NULL;
+        IopTokenStore *store = NULL;
+        IopTokenManager *m = NULL;
+        char *json = NULL, *edited = NULL, *access = NULL, from[64], to[64];
+        if (real != NULL && iop_token_to_json(real, &json) == IOP_OK) {
+            int64_t expires_at = now_ms() + cases[i].left_ms;
+            snprintf(from, sizeof from, "\"expires_at\":%" PRId64, iop_token_expires_at_ms(real));
+            snprintf(to, sizeof to, "\"expires_at\":%" PRId64, expires_at);
+            edited = replaced(json, from, to);
+            CHECK(edited != NULL);
+            CHECK_STATUS(iop_token_from_json(edited, &grant), IOP_OK);
+            CHECK(iop_token_expires_at_ms(grant) == expires_at);
+        }
+        CHECK_STATUS(iop_token_store_new_memory(&store), IOP_OK);
+        CHECK_STATUS(iop_token_manager_new(c, store, "margin", cases[i].margin_ms, &m), IOP_OK);
+        CHECK_STATUS(iop_token_manager_store_grant(m, grant), IOP_OK);
+        CHECK_STATUS(iop_token_manager_get_access_token(m, &access), IOP_OK);
+        if (access != NULL && real != NULL) {
+            bool refreshed = strcmp(access, iop_token_access_token(real)) != 0;
+            printf("#   %" PRId64 " min left, margin %" PRId64 ": %s\n", cases[i].left_ms / 60000,
+                   cases[i].margin_ms, refreshed ? "refreshed" : "kept");
+            CHECK(refreshed == cases[i].refreshes);
+        }
+        iop_string_free(access);
+        iop_token_manager_free(m);
+        iop_token_store_free(store);
+        iop_token_free(grant);
+        free(edited);
+        iop_string_free(json);
+        iop_token_free(real);
+    }
+    iop_client_free(c);
+}
+
 static void test_manager_enos(void) {
     IopEnosClient *c = NULL;
     REQUIRE(iop_enos_client_new(g_url, "5acb82e7-a11e-4300-9164-c8b20b638e8b",
-                                "sandboxEnosSecret-5acb82e7-0123456789abcdef", &c) == IOP_OK);
+                                "sandboxEnosSecret-5acb82e7-0123456789abcdef", NULL, &c) == IOP_OK);
     IopTokenStore *store = NULL;
-    REQUIRE(iop_token_store_memory_new(&store) == IOP_OK);
+    REQUIRE(iop_token_store_new_memory(&store) == IOP_OK);
     IopTokenManager *m = NULL;
-    CHECK_STATUS(iop_token_manager_new_enos(c, store, "enos-app", 7300, &m), IOP_OK);
+    CHECK_STATUS(iop_token_manager_new_enos(c, store, "enos-app", 7300 * 1000LL, &m), IOP_OK);
     char *a = NULL, *b = NULL;
-    CHECK_STATUS(iop_token_manager_access_token(m, &a), IOP_OK); /* gets the first token */
-    CHECK_STATUS(iop_token_manager_access_token(m, &b), IOP_OK); /* margin > 7200 s: refreshes */
+    CHECK_STATUS(iop_token_manager_get_access_token(m, &a), IOP_OK); /* gets the first token */
+    CHECK_STATUS(iop_token_manager_get_access_token(m, &b), IOP_OK); /* margin > 7200 s: refreshes */
     if (a && b) CHECK(strcmp(a, b) != 0);
     CHECK_STATUS(iop_token_manager_create_token(m, "code"), IOP_ERR_INVALID_ARGUMENT);
     iop_string_free(a);
@@ -2104,33 +2855,43 @@ static void test_manager_bad_arguments(void) {
     IopTokenManager *m = NULL;
     IopClient *c = NULL;
     char *out = NULL;
-    REQUIRE(iop_client_new("https://api.taobao.tw/rest", "k", "s", &c) == IOP_OK);
-    CHECK_STATUS(iop_token_store_memory_new(NULL), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_store_file_new(NULL, &store), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_store_callback_new(NULL, &store), IOP_ERR_INVALID_ARGUMENT);
+    REQUIRE(iop_client_new("https://api.taobao.tw/rest", "k", "s", NULL, &c) == IOP_OK);
+    CHECK_STATUS(iop_token_store_new_memory(NULL), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_store_new_file(NULL, &store), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_store_new_callback(NULL, &store), IOP_ERR_INVALID_ARGUMENT);
     IopTokenStoreCallbacks partial = {NULL, app_load, NULL, app_lock, app_unlock, NULL};
     store = sentinel;
-    CHECK_STATUS(iop_token_store_callback_new(&partial, &store), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_store_new_callback(&partial, &store), IOP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(iop_last_error_message(), "compare_and_swap");
     CHECK(store == sentinel);
     store = NULL;
-    REQUIRE(iop_token_store_memory_new(&store) == IOP_OK);
-    CHECK_STATUS(iop_token_manager_new(NULL, store, "a", -1, &m), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_manager_new(c, NULL, "a", -1, &m), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_manager_new(c, store, "", -1, &m), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_manager_new(c, store, "a", -7, &m), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_manager_new((const IopClient *)store, store, "a", -1, &m), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_manager_new_enos(NULL, store, "a", -1, &m), IOP_ERR_INVALID_ARGUMENT);
+    REQUIRE(iop_token_store_new_memory(&store) == IOP_OK);
+    CHECK_INVALID(iop_token_manager_new(NULL, store, "a", IOP_USE_DEFAULT, &m), "client");
+    CHECK_INVALID(iop_token_manager_new(c, NULL, "a", IOP_USE_DEFAULT, &m), "store");
+    CHECK_INVALID(iop_token_manager_new(c, store, "", IOP_USE_DEFAULT, &m), "account");
+    CHECK_INVALID(iop_token_manager_new(c, store, "a", -7, &m), "refresh_margin_ms");
+    CHECK_INVALID(iop_token_manager_new(c, store, "a", -2, &m), "refresh_margin_ms");
+    CHECK_INVALID(iop_token_manager_new_enos(NULL, store, "a", -2, &m), "refresh_margin_ms");
+    CHECK_INVALID(iop_token_manager_new((const IopClient *)store, store, "a", IOP_USE_DEFAULT, &m), "client");
+    CHECK_INVALID(iop_token_manager_new_enos(NULL, store, "a", IOP_USE_DEFAULT, &m), "client");
+    CHECK_INVALID(iop_token_manager_new(c, store, "a", IOP_USE_DEFAULT, NULL), "out_manager");
     CHECK(m == NULL);
-    REQUIRE(iop_token_manager_new(c, store, "a", -1, &m) == IOP_OK);
-    CHECK_STATUS(iop_token_manager_access_token(m, NULL), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_manager_access_token(NULL, &out), IOP_ERR_INVALID_ARGUMENT);
+    REQUIRE(iop_token_manager_new(c, store, "a", 0, &m) == IOP_OK); /* 0: refresh only when expired */
+    iop_token_manager_free(m);
+    m = NULL;
+    REQUIRE(iop_token_manager_new(c, store, "a", IOP_USE_DEFAULT, &m) == IOP_OK);
+    CHECK_STATUS(iop_token_manager_get_access_token(m, NULL), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_token_manager_get_access_token(NULL, &out), IOP_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(iop_token_manager_create_token(m, NULL), IOP_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(iop_token_manager_store_grant(m, NULL), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_token_manager_record_json(m, &out), IOP_OK);
+    CHECK_STATUS(iop_token_manager_load_record(m, &out), IOP_OK);
     CHECK_STREQ(out, "null");
     iop_string_free(out);
-    CHECK_STATUS(iop_token_store_due_json(store, -1, &out), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_INVALID(iop_token_store_list_due(store, -1, &out), "within_ms");
+    CHECK_INVALID(iop_token_store_list_due(store, INT64_MIN, &out), "within_ms");
+    CHECK_INVALID(iop_token_store_list_due(NULL, 0, &out), "store");
+    CHECK_INVALID(iop_token_store_list_due(store, 0, NULL), "out_json");
+    CHECK_INVALID(iop_token_manager_load_record(m, NULL), "out_json");
     CHECK_STATUS(iop_token_store_value_set(NULL, "x"), IOP_ERR_INVALID_ARGUMENT);
     iop_token_manager_free(NULL);
     iop_token_store_free(NULL);
@@ -2152,7 +2913,7 @@ static const char enos_config[] =
 
 static IopEnosClient *enos_client(const char *key, const char *secret) {
     IopEnosClient *c = NULL;
-    IopStatus st = iop_enos_client_new(g_url, key, secret, &c);
+    IopStatus st = iop_enos_client_new(g_url, key, secret, NULL, &c);
     CHECK_STATUS(st, IOP_OK);
     return st == IOP_OK ? c : NULL;
 }
@@ -2229,10 +2990,10 @@ static void test_enos_seed_refresh(void) {
 
 static void test_enos_sign_vectors(void) {
     IopEnosClient *c = NULL;
-    REQUIRE(iop_enos_client_new("https://apigw.example.com", "any", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", &c) == IOP_OK);
+    REQUIRE(iop_enos_client_new("https://apigw.example.com", "any", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", NULL, &c) == IOP_OK);
     int64_t ts = 0;
     char *sig = NULL;
-    CHECK_STATUS(iop_enos_sign(c, "APP_TOKEN_1a2b3c4d5e6f",
+    CHECK_STATUS(iop_enos_client_sign(c, "APP_TOKEN_1a2b3c4d5e6f",
                                "https://apigw.example.com/connect-service/v2.1/devices?productKey=pk123&action=get"
                                "&orgId=o15589290474951&deviceKey=dev001",
                                NULL, 0, 1700000000123LL, &ts, &sig), IOP_OK);
@@ -2242,15 +3003,15 @@ static void test_enos_sign_vectors(void) {
     static const char body[] = "{\"productKey\":\"pk123\",\"deviceKey\":\"dev001\",\"timezone\":\"+08:00\","
                                "\"deviceName\":{\"defaultValue\":\"d1\"}}";
     sig = NULL;
-    CHECK_STATUS(iop_enos_sign(c, "APP_TOKEN_1a2b3c4d5e6f", ENOS_API "?action=create&orgId=o15589290474951",
+    CHECK_STATUS(iop_enos_client_sign(c, "APP_TOKEN_1a2b3c4d5e6f", ENOS_API "?action=create&orgId=o15589290474951",
                                (const uint8_t *)body, strlen(body), 1700000000789LL, &ts, &sig), IOP_OK);
     CHECK_STREQ(sig, "e7228fd096aac94d72b33f0774ead8f4a4dd6c77916eff566b81a7c6eb900801");
     iop_string_free(sig);
-    /* Timestamp 0: fresh and strictly increasing. */
+    /* IOP_USE_DEFAULT: a fresh timestamp, strictly increasing. */
     int64_t a = 0, b = 0;
     char *s1 = NULL, *s2 = NULL;
-    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 0, 0, &a, &s1), IOP_OK);
-    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 0, 0, &b, &s2), IOP_OK);
+    CHECK_STATUS(iop_enos_client_sign(c, "t", "/p", NULL, 0, IOP_USE_DEFAULT, &a, &s1), IOP_OK);
+    CHECK_STATUS(iop_enos_client_sign(c, "t", "/p", NULL, 0, IOP_USE_DEFAULT, &b, &s2), IOP_OK);
     CHECK(a > 0 && b > a && s1 != NULL && s2 != NULL && strcmp(s1, s2) != 0);
     iop_string_free(s1);
     iop_string_free(s2);
@@ -2260,14 +3021,19 @@ static void test_enos_sign_vectors(void) {
 static void test_enos_calls(void) {
     IopEnosClient *c = enos_client(ENOS_KEY, ENOS_SECRET);
     REQUIRE(c != NULL);
-    CHECK_STATUS(iop_enos_client_set_connect_timeout_ms(c, 2000), IOP_OK);
-    CHECK_STATUS(iop_enos_client_set_read_timeout_ms(c, 5000), IOP_OK);
-    CHECK_STATUS(iop_enos_client_set_read_timeout_ms(c, 0), IOP_ERR_INVALID_ARGUMENT);
+    /* Settings from a config; a refused setting leaves the config (and the client) as it was. */
+    IopConfig *cfg = NULL;
+    REQUIRE_OK(iop_config_new(&cfg));
+    CHECK_STATUS(iop_config_set_connect_timeout_ms(cfg, 2000), IOP_OK);
+    CHECK_STATUS(iop_config_set_read_timeout_ms(cfg, 5000), IOP_OK);
+    CHECK_INVALID(iop_config_set_read_timeout_ms(cfg, 0), "timeout_ms");
+    CHECK_STATUS(iop_enos_client_configure(c, cfg), IOP_OK);
+    iop_config_free(cfg);
     IopEnosToken *t = NULL;
     REQUIRE(iop_enos_token_get(c, &t) == IOP_OK);
     const char *tok = iop_enos_token_access_token(t);
     IopResponse *r = NULL;
-    CHECK_STATUS(iop_enos_call(c, tok, "GET", ENOS_API "?action=get&deviceKey=d%201", NULL, 0, &r), IOP_OK);
+    CHECK_STATUS(iop_enos_client_execute(c, tok, "GET", ENOS_API "?action=get&deviceKey=d%201", NULL, 0, &r), IOP_OK);
     if (r != NULL) {
         CHECK(iop_response_is_success(r) && iop_response_http_status(r) == 200);
         CHECK_CONTAINS(iop_response_body(r), "\"deviceKey\":\"d 1\"");
@@ -2276,14 +3042,14 @@ static void test_enos_calls(void) {
     iop_response_free(r);
     static const char body[] = "{\"productKey\":\"pk123\"}";
     r = NULL;
-    CHECK_STATUS(iop_enos_call(c, tok, "POST", ENOS_API "?action=create", (const uint8_t *)body, strlen(body), &r),
+    CHECK_STATUS(iop_enos_client_execute(c, tok, "POST", ENOS_API "?action=create", (const uint8_t *)body, strlen(body), &r),
                  IOP_OK);
     if (r != NULL) CHECK_CONTAINS(iop_response_body(r), "\"productKey\":\"pk123\"");
     iop_response_free(r);
     /* A wrong secret: the service answers 401 code 1003, returned as a response. */
     IopEnosClient *bad = enos_client(ENOS_KEY, "wrong-secret");
     r = NULL;
-    if (bad != NULL) CHECK_STATUS(iop_enos_call(bad, tok, "GET", ENOS_API, NULL, 0, &r), IOP_OK);
+    if (bad != NULL) CHECK_STATUS(iop_enos_client_execute(bad, tok, "GET", ENOS_API, NULL, 0, &r), IOP_OK);
     if (r != NULL) {
         CHECK(!iop_response_is_success(r) && iop_response_http_status(r) == 401);
         CHECK_STREQ(iop_response_code(r), "1003");
@@ -2320,10 +3086,10 @@ static void test_enos_errors(void) {
              "{\"appKey\":\"" ENOS_KEY "\",\"timestamp\":%" PRId64 ",\"encryption\":\"%064d\"}", ts + 1, 0);
     enos_status_of_raw(get_body, "\"status\":1003");
     /* 1203: the token expires on the sandbox's clock; a refresh is then IOP_ERR_TOKEN_EXPIRED. */
-    REQUIRE(iop_sandbox_advance_clock(g_sandbox, 7201) == 0);
+    REQUIRE_SANDBOX_OK(iop_sandbox_advance_clock_ms(g_sandbox, 7201 * 1000LL));
     check_enos_error(iop_enos_token_refresh(c, iop_enos_token_access_token(fresh), &t), IOP_ERR_TOKEN_EXPIRED, "1203");
     IopResponse *r = NULL;
-    CHECK_STATUS(iop_enos_call(c, iop_enos_token_access_token(fresh), "GET", ENOS_API, NULL, 0, &r), IOP_OK);
+    CHECK_STATUS(iop_enos_client_execute(c, iop_enos_token_access_token(fresh), "GET", ENOS_API, NULL, 0, &r), IOP_OK);
     if (r != NULL) CHECK_STREQ(iop_response_code(r), "1203");
     iop_response_free(r);
     iop_enos_token_free(fresh);
@@ -2338,47 +3104,121 @@ static void test_enos_bad_arguments(void) {
     IopResponse *r = NULL;
     char *sig = NULL;
     int64_t ts = 0;
-    CHECK_STATUS(iop_enos_client_new(NULL, "k", "s", &c), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_new(NULL, "k", "s", NULL, &c), IOP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(iop_last_error_message(), "`gateway_url`");
-    CHECK_STATUS(iop_enos_client_new("https://apigw.example.com", "", "s", &c), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_enos_client_new("https://apigw.example.com", "k", "s", NULL), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_new("https://apigw.example.com", "", "s", NULL, &c), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_new("https://apigw.example.com", "k", "s", NULL, NULL), IOP_ERR_INVALID_ARGUMENT);
     c = sentinel;
-    CHECK_STATUS(iop_enos_client_new("ftp://x", "k", "s", &c), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_new("ftp://x", "k", "s", NULL, &c), IOP_ERR_INVALID_ARGUMENT);
     CHECK(c == sentinel);
     c = NULL;
-    REQUIRE(iop_enos_client_new("https://apigw.example.com", "k", "s", &c) == IOP_OK);
+    REQUIRE(iop_enos_client_new("https://apigw.example.com", "k", "s", NULL, &c) == IOP_OK);
     CHECK_STATUS(iop_enos_token_get(NULL, &t), IOP_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(iop_enos_token_get(c, NULL), IOP_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(iop_enos_token_refresh(c, NULL, &t), IOP_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(iop_enos_token_refresh(c, "", &t), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_enos_sign(c, NULL, "/p", NULL, 0, 0, &ts, &sig), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 5, 0, &ts, &sig), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_sign(c, NULL, "/p", NULL, 0, 0, &ts, &sig), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_sign(c, "t", "/p", NULL, 5, 0, &ts, &sig), IOP_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(iop_last_error_message(), "`body`");
-    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 0, 0, NULL, &sig), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_enos_sign(c, "t", "/p", NULL, 0, -5, &ts, &sig), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_enos_call(c, "t", NULL, "/p", NULL, 0, &r), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_enos_call(c, "t", "TRACE", "/p", NULL, 0, &r), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_enos_call(c, "t", "GET", "/p", (const uint8_t *)"{}", 2, &r), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_sign(c, "t", "/p", NULL, 0, 0, NULL, &sig), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_sign(c, "t", "/p", NULL, 0, -5, &ts, &sig), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_execute(c, "t", NULL, "/p", NULL, 0, &r), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_execute(c, "t", "TRACE", "/p", NULL, 0, &r), IOP_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(iop_enos_client_execute(c, "t", "GET", "/p", (const uint8_t *)"{}", 2, &r), IOP_ERR_INVALID_ARGUMENT);
     CHECK(t == NULL && r == NULL && sig == NULL);
     /* Wrong handle types are refused, never dereferenced as the wrong object. */
     IopClient *iop = NULL;
-    REQUIRE(iop_client_new("https://api.taobao.tw/rest", "k", "s", &iop) == IOP_OK);
+    REQUIRE(iop_client_new("https://api.taobao.tw/rest", "k", "s", NULL, &iop) == IOP_OK);
     CHECK_STATUS(iop_enos_token_get((const IopEnosClient *)iop, &t), IOP_ERR_INVALID_ARGUMENT);
     CHECK(iop_enos_token_access_token(NULL) == NULL && iop_enos_token_expires_at_ms(NULL) == -1);
     CHECK(iop_enos_token_access_token((const IopEnosToken *)iop) == NULL);
-    CHECK_STATUS(iop_enos_client_set_connect_timeout_ms(NULL, 1), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(iop_enos_client_set_ca_bundle(c, "/nonexistent/ca.pem"), IOP_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(iop_last_error_message(), "`pem_path`");
-    CHECK_STATUS(iop_enos_client_set_ca_bundle(c, NULL), IOP_ERR_INVALID_ARGUMENT);
+    /* Configs: NULL is every default; a config of the wrong type is refused; a bad CA bundle
+     * is refused when it is set. */
+    CHECK_INVALID(iop_enos_client_configure(NULL, NULL), "client");
+    CHECK_INVALID(iop_enos_client_configure((const IopEnosClient *)iop, NULL), "client");
+    CHECK_STATUS(iop_enos_client_configure(c, NULL), IOP_OK);
+    CHECK_INVALID(iop_enos_client_configure(c, (const IopConfig *)iop), "config");
+    IopConfig *cfg = NULL;
+    char path[64];
+    REQUIRE_OK(iop_config_new(&cfg));
+    REQUIRE(write_temp(path, sizeof path, "not a certificate\n"));
+    CHECK_INVALID(iop_config_set_ca_bundle(cfg, path), "pem_path");
+    unlink(path);
+    IopEnosClient *never = NULL;
+    CHECK_STATUS(iop_enos_client_new("https://apigw.example.com", "k", "s", (const IopConfig *)iop, &never),
+                 IOP_ERR_INVALID_ARGUMENT);
+    CHECK(never == NULL);
+    REQUIRE(write_temp(path, sizeof path, test_ca_pem));
+    CHECK_STATUS(iop_config_set_ca_bundle(cfg, path), IOP_OK);
+    unlink(path);
+    CHECK_STATUS(iop_enos_client_configure(c, cfg), IOP_OK);
+    CHECK_STATUS(iop_enos_client_new("https://apigw.example.com", "k", "s", cfg, &never), IOP_OK);
+    iop_enos_client_free(never);
+    iop_config_free(cfg);
     iop_enos_token_free(NULL);
     iop_enos_client_free(NULL);
     iop_client_free(iop);
     iop_enos_client_free(c);
 }
 
+/* A token-expiry alert (push type 8) moves the seller's re-authorization deadline in the store,
+ * so the due list names the seller at once. */
+static void test_manager_push_alert(void) {
+    IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
+    IopTokenStore *store = NULL;
+    IopTokenManager *m = NULL;
+    IopPushReceiver *r = NULL;
+    REQUIRE(c != NULL);
+    REQUIRE_OK(iop_token_store_new_memory(&store));
+    REQUIRE_OK(iop_token_manager_new(c, store, "seller-p", IOP_USE_DEFAULT, &m));
+    char *code = issue_code(APP1_KEY), *record = NULL, *due = NULL;
+    CHECK_STATUS(iop_token_manager_create_token(m, code), IOP_OK);
+    iop_sandbox_string_free(code);
+    REQUIRE_OK(iop_token_manager_load_record(m, &record));
+    const char *at = strstr(record, "\"seller_id\":\"");
+    char seller[64] = {0};
+    if (at) sscanf(at + strlen("\"seller_id\":\""), "%63[^\"]", seller);
+    iop_string_free(record);
+    REQUIRE(seller[0] != '\0');
+    CHECK_STATUS(iop_token_store_list_due(store, DAYS_MS(2), &due), IOP_OK);
+    CHECK_STREQ(due, "[]"); /* the grant lasts 30 days */
+    iop_string_free(due);
+
+    char body[512];
+    long long expiry_s = (now_ms() / 1000) + 47 * 3600;
+    snprintf(body, sizeof body,
+             "{\"seller_id\":\"null\",\"message_type\":8,\"data\":{\"app_key\":\"%s\",\"auth_expiry_time\":%lld,"
+             "\"seller_id\":\"%s\"},\"timestamp\":%lld,\"site\":\"lazada_sg\"}",
+             APP1_KEY, expiry_s, seller, (long long)(now_ms() / 1000));
+    REQUIRE_OK(iop_push_receiver_new(APP1_KEY, APP1_SECRET, IOP_USE_DEFAULT, &r));
+    char *auth = NULL;
+    IopPushMessage *msg = NULL;
+    REQUIRE_OK(iop_push_receiver_sign(r, (const uint8_t *)body, strlen(body), &auth));
+    REQUIRE_OK(iop_push_receiver_verify(r, auth, (const uint8_t *)body, strlen(body), &msg));
+    int64_t updated = -1;
+    CHECK_STATUS(iop_token_store_apply_push(store, msg, &updated), IOP_OK);
+    CHECK(updated == 1);
+    due = NULL;
+    CHECK_STATUS(iop_token_store_list_due(store, DAYS_MS(2), &due), IOP_OK);
+    CHECK_CONTAINS(due, "\"account\":\"seller-p\"");
+    iop_string_free(due);
+    /* Applied again: nothing earlier to move. Arguments are checked. */
+    CHECK_STATUS(iop_token_store_apply_push(store, msg, &updated), IOP_OK);
+    CHECK(updated == 0);
+    CHECK_INVALID(iop_token_store_apply_push(store, NULL, &updated), "message");
+    CHECK_INVALID(iop_token_store_apply_push(store, msg, NULL), "out_updated");
+    iop_push_message_free(msg);
+    iop_string_free(auth);
+    iop_push_receiver_free(r);
+    iop_token_manager_free(m);
+    iop_token_store_free(store);
+    iop_client_free(c);
+}
+
 static const struct test manager_tests[] = {
     T(test_manager_memory_store), T(test_manager_file_store), T(test_manager_callback_store),
-    T(test_manager_redis_store), T(test_manager_enos), T(test_manager_bad_arguments),
+    T(test_manager_redis_store), T(test_manager_default_margin), T(test_manager_enos),
+    T(test_manager_bad_arguments), T(test_manager_push_alert),
 };
 
 static const struct test enos_tests[] = {
@@ -2399,8 +3239,9 @@ static void run_group(const char *group, const struct test *tests, size_t n, boo
     if (!selected(tests, n)) return;
     printf("# group %s\n", group);
     if (sandbox) {
-        if (iop_sandbox_start(config, &g_sandbox) != 0 || (g_url = iop_sandbox_url(g_sandbox)) == NULL) {
-            printf("#   could not start the sandbox\n");
+        IopStatus st = iop_sandbox_start(config, &g_sandbox);
+        if (st != IOP_OK || (g_url = iop_sandbox_url(g_sandbox)) == NULL) {
+            printf("#   could not start the sandbox: %s: %s\n", iop_status_name((int32_t)st), sandbox_msg_or_null());
             for (size_t i = 0; i < n; i++) {
                 if (g_filter != NULL && !strstr(tests[i].name, g_filter)) continue;
                 check_failed++;

@@ -28,23 +28,7 @@ namespace Iopkit.Tests
             sandbox.Dispose();
         }
 
-        [Test]
-        public void GopCall_WithAccessToken_Succeeds()
-        {
-            IopResponse r = lazada.Execute(new IopRequest("/seller/get"), token.AccessToken);
-            Assert.IsFalse(r.IsError(), r.Body);
-            Assert.AreEqual(200, r.HttpStatus);
-            Assert.AreEqual("0", r.Code);
-            Assert.IsNotNullOrEmpty(r.RequestId);
-            StringAssert.Contains("\"seller_id\"", r.Body);
-            Assert.IsNull(r.Type);
-        }
 
-        [Test]
-        public void GopCall_ExplicitProtocol_Succeeds()
-        {
-            Assert.IsFalse(lazada.Execute(new IopRequest("/seller/get"), token.AccessToken, GopProtocolEnum.GOP).IsError());
-        }
 
         [Test]
         public void GopCall_GetMethod_Succeeds()
@@ -100,22 +84,6 @@ namespace Iopkit.Tests
             }
         }
 
-        [Test]
-        public void TopCall_BadSession_IsWrappedError()
-        {
-            using (IopClient ae = new IopClient(sandbox.AliExpressUrl, Sandbox.AppKey, Sandbox.AppSecret))
-            {
-                IopResponse r = ae.Execute(new IopRequest("aliexpress.ds.category.get"), "not-a-token", GopProtocolEnum.TOP);
-                Assert.IsTrue(r.IsError());
-                Assert.AreEqual("IllegalAccessToken", r.Code);
-                Assert.AreEqual("ISV", r.Type);
-                Assert.IsNotNullOrEmpty(r.Message);
-                Assert.IsNotNullOrEmpty(r.SubCode);
-                Assert.IsNotNullOrEmpty(r.SubMessage);
-                Assert.IsNotNullOrEmpty(r.RequestId);
-                StringAssert.Contains("error_response", r.Body);
-            }
-        }
 
         [Test]
         public void PlatformError_IsAResponseNotAnException()
@@ -130,54 +98,9 @@ namespace Iopkit.Tests
             StringAssert.DoesNotContain("bogus-token", r.ToString());
         }
 
-        [Test]
-        public void MissingToken_IsMissingParameter()
-        {
-            IopResponse r = lazada.Execute(new IopRequest("/seller/get"));
-            Assert.IsTrue(r.IsError());
-            Assert.AreEqual("MissingParameter", r.Code);
-        }
 
-        [Test]
-        public void WrongSecret_IsIncompleteSignatureResponse()
-        {
-            using (IopClient bad = new IopClient(sandbox.TwUrl, Sandbox.AppKey, "wrong-secret"))
-            {
-                IopRequest request = new IopRequest("/auth/token/create");
-                request.AddApiParameter("code", sandbox.NewCode());
-                IopResponse r = bad.Execute(request);
-                Assert.IsTrue(r.IsError());
-                Assert.AreEqual("IncompleteSignature", r.Code);
-                Assert.AreEqual(400, r.HttpStatus);
-            }
-        }
 
-        [Test]
-        public void InvalidAppKey_Response()
-        {
-            using (IopClient bad = new IopClient(sandbox.LazadaUrl, "12345", "s"))
-            {
-                IopResponse r = bad.Execute(new IopRequest("/seller/get"), token.AccessToken);
-                Assert.AreEqual("InvalidAppKey", r.Code);
-            }
-        }
 
-        [Test]
-        public void ExpiredAccessToken_AfterClockAdvance()
-        {
-            using (Sandbox own = new Sandbox())
-            using (IopClient client = new IopClient(own.LazadaUrl, Sandbox.AppKey, Sandbox.AppSecret))
-            {
-                Token t = client.CreateToken(own.NewCode());
-                Assert.IsFalse(client.Execute(new IopRequest("/seller/get"), t.AccessToken).IsError());
-                long seconds = (long)(t.ExpiresAt - DateTimeOffset.UtcNow).TotalSeconds + 60;
-                own.AdvanceClock(seconds);
-                IopResponse r = client.Execute(new IopRequest("/seller/get"), t.AccessToken);
-                Assert.AreEqual("IllegalAccessToken", r.Code);
-                Token refreshed = client.RefreshToken(t.RefreshToken);
-                Assert.IsFalse(client.Execute(new IopRequest("/seller/get"), refreshed.AccessToken).IsError());
-            }
-        }
 
         [Test]
         public void EmptyParameterValue_IsSignedAndSent()
@@ -200,24 +123,6 @@ namespace Iopkit.Tests
             Assert.AreEqual("2", request.GetParameters()["y"]);
         }
 
-        [Test]
-        public void Sign_MatchesThePublishedExample()
-        {
-            // protocol.md: secret helloworld, /order/get, app_key 123456, order_id 1234,
-            // access_token test, timestamp 1517820392000 → 4190D323…FAB4A. partner_id is signed
-            // too, so it is compared after removing it from the string to sign.
-            using (IopClient client = new IopClient("https://api.lazada.sg/rest", "123456", "helloworld"))
-            {
-                IopRequest request = new IopRequest("/order/get");
-                request.AddApiParameter("order_id", "1234");
-                IopSignature s = client.Sign(request, "test", GopProtocolEnum.GOP, DateTimeOffset.FromUnixTimeMilliseconds(1517820392000));
-                StringAssert.StartsWith("/order/getaccess_tokentestapp_key123456order_id1234", s.StringToSign);
-                StringAssert.Contains("timestamp1517820392000", s.StringToSign);
-                Assert.AreEqual(64, s.Signature.Length);
-                Assert.AreEqual(s.Signature.ToUpperInvariant(), s.Signature);
-                StringAssert.DoesNotContain("helloworld", s.StringToSign);
-            }
-        }
 
         [Test]
         public void MaxResponseBytes_TooSmall_IsMalformedResponse()
@@ -246,7 +151,7 @@ namespace Iopkit.Tests
         [Test]
         public void NativeVersion_IsCompatible()
         {
-            StringAssert.StartsWith("0.1.", IopClient.NativeVersion);
+            StringAssert.StartsWith(IopConstants.VersionMajor + "." + IopConstants.VersionMinor + ".", IopClient.NativeVersion);
         }
     }
 }

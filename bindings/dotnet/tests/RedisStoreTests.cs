@@ -78,24 +78,23 @@ namespace Iopkit.Tests
             using (TokenManager m = new TokenManager(client, store, account))
             using (TokenManager eager = new TokenManager(client, other, account, LongMargin))
             {
-                Assert.IsNull(m.Record());
+                Assert.IsNull(m.LoadRecord());
                 Assert.Throws<IopReauthorizationRequiredException>(() => m.AccessToken());
                 m.CreateToken(sandbox.NewCode());
-                TokenRecord granted = m.Record();
-                Assert.AreEqual(1UL, granted.Version);
+                Dictionary<string, object> granted = MiniJson.Object(m.LoadRecord());
+                Assert.AreEqual(1L, granted["version"]);
                 string a = m.AccessToken();
-                Assert.AreEqual(granted.AccessToken, a);
+                Assert.AreEqual(granted["access_token"], a);
                 Assert.AreEqual(a, m.AccessToken());
-                Assert.AreEqual(1UL, m.Record().Version, "no refresh while the token is fresh");
+                Assert.AreEqual(1L, MiniJson.Object(m.LoadRecord())["version"], "no refresh while the token is fresh");
                 AssertWorks(a);
 
                 string b = eager.AccessToken();
                 Assert.AreNotEqual(a, b, "the 8-day margin refreshes");
                 AssertWorks(b);
-                TokenRecord refreshed = eager.Record();
-                Assert.AreNotEqual(granted.RefreshToken, refreshed.RefreshToken, "the refresh token rotates");
-                Assert.Greater(refreshed.Version, granted.Version);
-                Assert.IsNull(refreshed.ReauthorizationReason);
+                Dictionary<string, object> refreshed = MiniJson.Object(eager.LoadRecord());
+                Assert.AreNotEqual(granted["refresh_token"], refreshed["refresh_token"], "the refresh token rotates");
+                Assert.Greater((long)refreshed["version"], (long)granted["version"]);
                 Assert.AreEqual(b, m.AccessToken(), "the other store sees the new pair");
                 string c = eager.AccessToken();
                 Assert.AreNotEqual(b, c);
@@ -104,7 +103,7 @@ namespace Iopkit.Tests
                 Assert.IsEmpty(store.ReauthorizationDue(TimeSpan.Zero));
                 IReadOnlyList<ReauthorizationDeadline> due = other.ReauthorizationDue(TimeSpan.FromDays(40));
                 Assert.AreEqual(account, due.Single().Account);
-                Assert.AreEqual(eager.Record().ReauthorizeBy, due.Single().ReauthorizeBy);
+                Assert.AreEqual(MiniJson.Object(eager.LoadRecord())["reauthorize_by_ms"], due.Single().ReauthorizeBy.ToUnixTimeMilliseconds());
             }
         }
 
@@ -155,7 +154,7 @@ namespace Iopkit.Tests
                 IopInvalidArgumentException e = Assert.Throws<IopInvalidArgumentException>(() => m.AccessToken());
                 StringAssert.Contains("another key", e.Message);
                 StringAssert.DoesNotContain(accessToken, e.Message);
-                Assert.Throws<IopInvalidArgumentException>(() => m.Record());
+                Assert.Throws<IopInvalidArgumentException>(() => m.LoadRecord());
             }
             using (RedisTokenStore noKey = new RedisTokenStore(redis.Url, Sandbox.AppKey, "dotnet-sealed"))
             using (TokenManager m = new TokenManager(client, noKey, "seller-sealed"))
@@ -178,15 +177,15 @@ namespace Iopkit.Tests
             AssertBadKeyLength(new byte[5]);
             AssertBadKeyLength(new byte[0]);
             AssertBadKeyLength(new byte[33]);
-            Assert.AreEqual("url", Assert.Throws<ArgumentNullException>(() => new RedisTokenStore(null, Sandbox.AppKey)).ParamName);
-            Assert.AreEqual("appKey", Assert.Throws<ArgumentNullException>(() => new RedisTokenStore(url, null)).ParamName);
+            Assert.Throws<IopInvalidArgumentException>(() => new RedisTokenStore(null, Sandbox.AppKey));
+            Assert.Throws<IopInvalidArgumentException>(() => new RedisTokenStore(url, null));
             Assert.Throws<IopInvalidArgumentException>(() => new RedisTokenStore(url, ""));
             Assert.Throws<IopInvalidArgumentException>(() => new RedisTokenStore("", Sandbox.AppKey));
             StringAssert.Contains("key_namespace", Assert.Throws<IopInvalidArgumentException>(() => new RedisTokenStore(url, Sandbox.AppKey, "a:b")).Message);
-            Assert.AreEqual("lease", Assert.Throws<ArgumentOutOfRangeException>(
-                () => new RedisTokenStore(url, Sandbox.AppKey, lease: TimeSpan.Zero)).ParamName);
-            Assert.AreEqual("timeout", Assert.Throws<ArgumentOutOfRangeException>(
-                () => new RedisTokenStore(url, Sandbox.AppKey, timeout: TimeSpan.FromSeconds(-1))).ParamName);
+            StringAssert.Contains("lease", Assert.Throws<IopInvalidArgumentException>(
+                () => new RedisTokenStore(url, Sandbox.AppKey, lease: TimeSpan.Zero)).Message);
+            StringAssert.Contains("timeout", Assert.Throws<IopInvalidArgumentException>(
+                () => new RedisTokenStore(url, Sandbox.AppKey, timeout: TimeSpan.FromSeconds(-1))).Message);
             IopInvalidArgumentException scheme = Assert.Throws<IopInvalidArgumentException>(
                 () => new RedisTokenStore("http://user:pw-dotnet-9@127.0.0.1:" + redis.Port, Sandbox.AppKey));
             StringAssert.DoesNotContain("pw-dotnet-9", scheme.Message);

@@ -67,26 +67,6 @@ namespace Iopkit.Tests
             {
                 Assert.IsNull(Assert.Throws<IopInvalidArgumentException>(() => client.CreateToken("")).RetryAfter);
             }
-            Assert.IsNull(IopException.Create(8, "IOP_ERR_PLATFORM", "m", "c", null, null, null, 400).RetryAfter);
-            Assert.AreEqual(TimeSpan.FromMilliseconds(1500),
-                new IopException(IopStatus.Platform, "IOP_ERR_PLATFORM", "m", "ApiCallLimit", "ISP", null, null, 400, TimeSpan.FromMilliseconds(1500)).RetryAfter);
-        }
-
-        [Test]
-        public void SetMaxConnectRetries_AcceptsZeroToTen()
-        {
-            using (IopClient client = new IopClient(sandbox.LazadaUrl, Sandbox.AppKey, Sandbox.AppSecret))
-            {
-                client.SetMaxConnectRetries(0);
-                client.SetMaxConnectRetries(10);
-                StringAssert.Contains("retries", Assert.Throws<IopInvalidArgumentException>(() => client.SetMaxConnectRetries(11)).Message);
-                Assert.AreEqual("retries", Assert.Throws<ArgumentOutOfRangeException>(() => client.SetMaxConnectRetries(-1)).ParamName);
-                client.SetMaxConnectRetries(1);
-                Assert.IsNotNullOrEmpty(client.CreateToken(sandbox.NewCode()).AccessToken, "the client still works");
-            }
-            IopClient disposed = new IopClient(sandbox.LazadaUrl, Sandbox.AppKey, Sandbox.AppSecret);
-            disposed.Dispose();
-            Assert.Throws<ObjectDisposedException>(() => disposed.SetMaxConnectRetries(1));
         }
     }
 }

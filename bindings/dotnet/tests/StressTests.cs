@@ -8,27 +8,8 @@ namespace Iopkit.Tests
 {
     /// <summary>One client shared by many threads, and a long loop that must not grow memory.</summary>
     [TestFixture]
-    public class StressTests
+    public class StressTests : LazadaFixture
     {
-        private Sandbox sandbox;
-        private IopClient client;
-        private Token token;
-
-        [TestFixtureSetUp]
-        public void StartSandbox()
-        {
-            sandbox = new Sandbox();
-            client = new IopClient(sandbox.LazadaUrl, Sandbox.AppKey, Sandbox.AppSecret);
-            token = client.CreateToken(sandbox.NewCode());
-        }
-
-        [TestFixtureTearDown]
-        public void StopSandbox()
-        {
-            client.Dispose();
-            sandbox.Dispose();
-        }
-
         [Test]
         public void SixteenThreads_ShareOneClient()
         {
@@ -156,7 +137,7 @@ namespace Iopkit.Tests
         [Test]
         public void LongLoop_DoesNotGrowMemory()
         {
-            const int iterations = 20000;
+            const int iterations = 50000;
             string body = "{\"code\":\"0\",\"access_token\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"refresh_token\":\"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\","
                 + "\"expires_in\":604800,\"refresh_expires_in\":2592000,\"account\":\"seller@example.com\",\"country\":\"sg\","
                 + "\"country_user_info\":[{\"country\":\"sg\",\"user_id\":\"1\",\"seller_id\":\"2\",\"short_code\":\"SG1\"}]}";
@@ -206,7 +187,7 @@ namespace Iopkit.Tests
             Assert.Less(growth, 4L * 1024 * 1024, "RSS grew by " + growth / 1024 + " KiB");
         }
 
-        private static long SettledRss()
+        internal static long SettledRss()
         {
             for (int i = 0; i < 3; i++)
             {

@@ -10,6 +10,29 @@ using System.Threading;
 
 namespace Iopkit.Tests
 {
+    /// <summary>A fixture with its own sandbox, a Lazada client and a seller's token.</summary>
+    public abstract class LazadaFixture
+    {
+        protected Sandbox sandbox;
+        protected IopClient client;
+        protected Token token;
+
+        [NUnit.Framework.TestFixtureSetUp]
+        public void StartSandbox()
+        {
+            sandbox = new Sandbox();
+            client = new IopClient(sandbox.LazadaUrl, Sandbox.AppKey, Sandbox.AppSecret);
+            token = client.CreateToken(sandbox.NewCode());
+        }
+
+        [NUnit.Framework.TestFixtureTearDown]
+        public void StopSandbox()
+        {
+            client.Dispose();
+            sandbox.Dispose();
+        }
+    }
+
     /// <summary>
     /// A running iop-sandbox process (<c>--doc-samples --exit-on-eof</c>): closing its standard
     /// input stops it. Binary: $IOP_SANDBOX, else target/debug/iop-sandbox next to target/dotnet.
@@ -98,6 +121,12 @@ namespace Iopkit.Tests
                 throw new InvalidOperationException("no code in " + body);
             }
             return m.Groups[1].Value;
+        }
+
+        /// <summary>Calls a control endpoint (<c>/push/flush</c>, …) under <c>/_sandbox</c>; returns its JSON.</summary>
+        public string Control(string method, string pathAndQuery)
+        {
+            return Http(method, Url + "/_sandbox" + pathAndQuery);
         }
 
         /// <summary>Moves the sandbox's virtual clock forward.</summary>

@@ -4,9 +4,7 @@ declare(strict_types=1);
 
 namespace Iopkit;
 
-use FFI;
 use FFI\CData;
-use Iopkit\Exception\InvalidArgumentException;
 use Iopkit\Exception\IopException;
 
 /**
@@ -18,22 +16,16 @@ use Iopkit\Exception\IopException;
  *   $request->addApiParam('code', $code);
  *   var_dump($c->execute($request));          // the raw response body, as the official SDK
  *
- * Beyond the official SDK: executeResponse() (an IopResponse), createToken()/refreshToken()
- * (a typed Token, or an IopException subclass). The native client is freed by the destructor;
- * the app secret is copied into the library and never kept in PHP.
+ * Beyond the official SDK: executeResponse() (an IopResponse), executeBatch() (many calls at
+ * once), createToken()/refreshToken() (a typed Token), sign(), and the settings of
+ * ConfiguredClient. The app secret is copied into the library and never kept in PHP.
  */
-class IopClient
+class IopClient extends ConfiguredClient
 {
-    /** The library's defaults (iop.h), used when a timeout property is null or 0. */
-    private const DEFAULT_CONNECT_MS = 15000;
-    private const DEFAULT_READ_MS = 30000;
-    /** Most retries after a connect failure (iop.h IOP_MAX_CONNECT_RETRIES_LIMIT). */
-    public const MAX_CONNECT_RETRIES = 10;
-
-    /** @var int|float|null Connect timeout in seconds (null or 0: the default, 15 s). Applied at the next call. */
+    /** @var int|float|null Connect timeout in seconds, as the official SDK (null or 0: the default, 15 s). */
     public $connectTimeout;
 
-    /** @var int|float|null Read timeout in seconds, per phase (send, response head, body); null or 0: 30 s. */
+    /** @var int|float|null Read timeout in seconds, per phase (null or 0: the default, 30 s). */
     public $readTimeout;
 
     /** The gateway URL given to the constructor. */
@@ -42,189 +34,130 @@ class IopClient
     /** The app key. */
     public readonly string $appkey;
 
-    private ?CData $handle = null;
-    private int $connectMs = self::DEFAULT_CONNECT_MS;
-    private int $readMs = self::DEFAULT_READ_MS;
+    /** The $connectTimeout and $readTimeout last applied. */
+    private array $appliedTimeouts = [null, null];
 
     /**
      * @param string     $url       gateway base ending in /rest, or a bare host (UrlConstants)
      * @param string|int $appkey
      * @param string     $secretKey the app secret (copied into the library; never in messages)
-     * @throws InvalidArgumentException for a missing, empty or malformed argument (e.g. a bad URL)
+     * @throws Exception\InvalidArgumentException for an empty or malformed argument (e.g. a bad URL)
      */
-    public function __construct($url, $appkey, $secretKey)
+    public function __construct(string $url, string|int $appkey, #[\SensitiveParameter] string $secretKey)
     {
-        $this->gatewayUrl = Native::text($url, 'url');
-        $this->appkey = Native::text($appkey, 'appkey', allowInt: true);
-        $secret = Native::text($secretKey, 'secretKey');
-        $f = Native::ffi();
-        $out = $f->new('IopClient*');
-        Native::check($f->iop_client_new($this->gatewayUrl, $this->appkey, $secret, FFI::addr($out)));
-        $this->handle = $out;
-    }
-
-    public function __destruct()
-    {
-        if ($this->handle !== null) {
-            $handle = $this->handle;
-            $this->handle = null;
-            Native::ffi()->iop_client_free($handle);
-        }
-    }
-
-    /** A client owns a native handle: clone is refused (create another client instead). */
-    public function __clone()
-    {
-        $this->handle = null; // the copy must never free the original's handle
-        throw new \LogicException('an IopClient cannot be cloned; create a new one');
-    }
-
-    /** @return never */
-    public function __serialize(): array
-    {
-        throw new \LogicException('an IopClient cannot be serialized');
-    }
-
-    public function __unserialize(array $data): void
-    {
-        throw new \LogicException('an IopClient cannot be unserialized');
+        [$this->gatewayUrl, $this->appkey] = [$url, (string) $appkey];
+        $this->open('client', static fn (CData $config): CData => Abi::clientNew($url, $appkey, $secretKey, $config));
     }
 
     public function __debugInfo(): array
     {
-        return [
-            'gatewayUrl' => $this->gatewayUrl,
-            'appkey' => $this->appkey,
-            'connectTimeout' => $this->connectTimeout,
-            'readTimeout' => $this->readTimeout,
-        ];
+        return ['gatewayUrl' => $this->gatewayUrl, 'appkey' => $this->appkey, 'connectTimeout' => $this->connectTimeout, 'readTimeout' => $this->readTimeout];
     }
 
     /**
      * Signs and sends `$request`; returns the response body exactly as received, like the
-     * official SDK. A platform error (e.g. IllegalAccessToken, HTTP 400 with a JSON body) is
-     * returned as its body too; transport failures throw.
+     * official SDK. A platform error (e.g. IllegalAccessToken) is returned as its body too;
+     * transport failures throw.
      *
-     * @param string|null $accessToken the seller's access token, or null for none
      * @throws IopException ConnectException, TimeoutException, NetworkException, TlsException,
      *         HttpException (non-envelope HTTP error), MalformedResponseException, InvalidArgumentException
      */
-    public function execute(IopRequest $request, $accessToken = null): string
+    public function execute(IopRequest $request, ?string $accessToken = null): string
     {
-        return $this->call($request, $accessToken, static fn (FFI $f, CData $r): string => (string) $f->iop_response_body($r));
+        $this->applyTimeouts();
+        $response = Abi::clientExecute($this->nativeHandle(), $request->native(), $accessToken, $request->protocol);
+        try {
+            return (string) Abi::responseBody($response); // the only field read
+        } finally {
+            Abi::responseFree($response);
+        }
     }
 
     /**
-     * As execute(), returning an IopResponse with the envelope's fields (type, code, message,
-     * sub code, request id), the HTTP status and isSuccess().
-     *
-     * @throws IopException as execute()
+     * As execute(), returning an IopResponse with the envelope's fields and the HTTP status
+     * (read from the native response when first used).
      */
-    public function executeResponse(IopRequest $request, $accessToken = null): IopResponse
+    public function executeResponse(IopRequest $request, ?string $accessToken = null): IopResponse
     {
-        return $this->call($request, $accessToken, static fn (FFI $f, CData $r): IopResponse => IopResponse::read($f, $r));
+        $this->applyTimeouts();
+        return new IopResponse(Abi::clientExecute($this->nativeHandle(), $request->native(), $accessToken, $request->protocol));
     }
 
     /**
-     * Exchanges a one-time authorization code (from the OAuth redirect) for a token
-     * (`/auth/token/create`; use the platform's auth gateway, e.g. UrlConstants::$api_authorization_url_lazada).
+     * Sends many calls at once (up to `$concurrency`, 1 to Abi::MAX_BATCH_CONCURRENCY; -1: 8)
+     * on the library's threads and keep-alive pool, and returns when all have ended. Each item
+     * is an IopRequest (sent with `$accessToken`) or `[IopRequest, ?string $ownToken]`.
+     * Returns one outcome per item, with the same keys in the same order: the IopResponse
+     * (platform errors included, as executeResponse()), or the IopException of a call that
+     * failed (not thrown: the other calls' outcomes stand).
      *
-     * @throws Exception\PlatformException e.g. InvalidCode (expired, used or another app's code)
-     * @throws IopException for transport failures and bad arguments
+     * @param iterable<IopRequest|array{IopRequest, ?string}> $requests
+     * @return array<IopResponse|IopException>
+     * @throws Exception\InvalidArgumentException for a bad item or `$concurrency` (nothing is sent)
      */
-    public function createToken($code): Token
+    public function executeBatch(iterable $requests, #[\SensitiveParameter] ?string $accessToken = null, int $concurrency = Abi::USE_DEFAULT): array
     {
-        $code = Native::text($code, 'code');
-        return $this->tokenCall(static fn (FFI $f, CData $c, CData $out): int => $f->iop_token_create($c, $code, FFI::addr($out)));
+        $this->applyTimeouts();
+        $batch = Abi::batchNew();
+        try {
+            $keys = [];
+            foreach ($requests as $key => $item) {
+                [$request, $token] = $item instanceof IopRequest ? [$item, $accessToken] : (\is_array($item) ? $item + [null, null] : [null, null]);
+                if (!$request instanceof IopRequest || !(\is_string($token) || $token === null)) {
+                    throw new Exception\InvalidArgumentException("invalid argument `requests[$key]`: must be an IopRequest or [IopRequest, ?string accessToken]", Status::ERR_INVALID_ARGUMENT);
+                }
+                Abi::batchAdd($batch, $request->native(), $token, $request->protocol);
+                $keys[] = $key;
+            }
+            Abi::clientExecuteBatch($this->nativeHandle(), $batch, $concurrency);
+            $outcomes = [];
+            foreach ($keys as $i => $key) {
+                try {
+                    $outcomes[$key] = new IopResponse(Abi::batchTakeResponse($batch, $i));
+                } catch (IopException $e) {
+                    $outcomes[$key] = $e;
+                }
+            }
+            return $outcomes;
+        } finally {
+            Abi::batchFree($batch);
+        }
+    }
+
+    /**
+     * Exchanges a one-time authorization code for a token (`/auth/token/create`; use the
+     * platform's auth gateway, e.g. UrlConstants::$api_authorization_url_lazada).
+     *
+     * @throws Exception\PlatformException e.g. InvalidCode
+     */
+    public function createToken(#[\SensitiveParameter] string $code): Token
+    {
+        $this->applyTimeouts();
+        return Token::adopt(Abi::tokenCreate($this->nativeHandle(), $code));
     }
 
     /**
      * Refreshes a token (`/auth/token/refresh`). The returned token's refresh token replaces the
      * old one, which is dead from now on: store it before using the new access token.
      *
-     * @throws Exception\PlatformException IllegalRefreshToken (authorize again), AUTH_TYPE_UNSUPPORTED…
-     * @throws IopException for transport failures and bad arguments
+     * @throws Exception\PlatformException IllegalRefreshToken (authorize again)…
      */
-    public function refreshToken($refreshToken): Token
+    public function refreshToken(#[\SensitiveParameter] string $refreshToken): Token
     {
-        $refreshToken = Native::text($refreshToken, 'refreshToken');
-        return $this->tokenCall(static fn (FFI $f, CData $c, CData $out): int => $f->iop_token_refresh($c, $refreshToken, FFI::addr($out)));
+        $this->applyTimeouts();
+        return Token::adopt(Abi::tokenRefresh($this->nativeHandle(), $refreshToken));
     }
 
     /**
-     * What execute() would sign at $timestampMs (epoch ms): the exact string to sign (it contains
-     * parameter values, tokens included, never the secret) and the signature. For debugging
-     * IncompleteSignature errors.
+     * What execute() would sign at $timestampMs (epoch ms; default now): the exact string to
+     * sign (parameter values, tokens included, never the secret) and the signature.
      *
      * @return array{sign_string: string, sign: string}
      */
-    public function sign(IopRequest $request, $accessToken = null, ?int $timestampMs = null): array
+    public function sign(IopRequest $request, ?string $accessToken = null, ?int $timestampMs = null): array
     {
-        $token = $accessToken === null ? null : Native::text($accessToken, 'accessToken');
-        $timestampMs ??= (int) floor(microtime(true) * 1000);
-        return $this->withNativeRequest($request, function (FFI $f, CData $req) use ($request, $token, $timestampMs): array {
-            $signString = $f->new('char*');
-            $sign = $f->new('char*');
-            Native::check($f->iop_client_sign($this->handle(), $req, $token, (int) $request->protocol, $timestampMs, FFI::addr($signString), FFI::addr($sign)));
-            try {
-                return ['sign_string' => FFI::string($signString), 'sign' => FFI::string($sign)];
-            } finally {
-                $f->iop_string_free($signString);
-                $f->iop_string_free($sign);
-            }
-        });
-    }
-
-    /** Sets the `partner_id` sent with every call (default `iopkit-<version>`). */
-    public function setPartnerId($partnerId): static
-    {
-        $partnerId = Native::text($partnerId, 'partnerId');
-        Native::check(Native::ffi()->iop_client_set_partner_id($this->handle(), $partnerId));
-        return $this;
-    }
-
-    /** Trusts the CA certificates in a PEM file instead of the built-in roots (TLS-intercepting proxies). */
-    public function setCaBundle($pemPath): static
-    {
-        $pemPath = Native::text($pemPath, 'pemPath');
-        Native::check(Native::ffi()->iop_client_set_ca_bundle($this->handle(), $pemPath));
-        return $this;
-    }
-
-    /**
-     * Allows plain http:// to hosts other than loopback (refused by default; never advisable:
-     * signatures and tokens would cross the network in clear).
-     */
-    public function setAllowInsecureHttp(bool $allow): static
-    {
-        Native::check(Native::ffi()->iop_client_set_allow_insecure_http($this->handle(), $allow));
-        return $this;
-    }
-
-    /**
-     * How many times a call is re-sent after a connect failure (ConnectException: the request
-     * never reached the server); default 2, at most 10, 0 turns retries off. Each retry is signed
-     * afresh after a short backoff. Nothing else is ever retried (a timeout or reset may have
-     * arrived), so a code or refresh token is never spent twice.
-     */
-    public function setMaxConnectRetries(int $retries): static
-    {
-        if ($retries < 0 || $retries > 0xFFFFFFFF) {
-            throw new InvalidArgumentException('invalid argument `retries`: must be between 0 and ' . self::MAX_CONNECT_RETRIES, 1);
-        }
-        // The library refuses more than MAX_CONNECT_RETRIES with an InvalidArgumentException.
-        Native::check(Native::ffi()->iop_client_set_max_connect_retries($this->handle(), $retries));
-        return $this;
-    }
-
-    /** The largest response body accepted, in bytes (default 8 MiB). */
-    public function setMaxResponseBytes(int $maxBytes): static
-    {
-        if ($maxBytes <= 0) {
-            throw new InvalidArgumentException('invalid argument `maxBytes`: must be > 0', 1);
-        }
-        Native::check(Native::ffi()->iop_client_set_max_response_bytes($this->handle(), $maxBytes));
-        return $this;
+        [$signString, $sign] = Abi::clientSign($this->nativeHandle(), $request->native(), $accessToken, $request->protocol, $timestampMs ?? Abi::USE_DEFAULT);
+        return ['sign_string' => $signString, 'sign' => $sign];
     }
 
     /**
@@ -232,131 +165,20 @@ class IopClient
      *
      * @internal
      */
-    public function nativeHandle(): CData
+    public function nativeClient(): CData
     {
         $this->applyTimeouts();
-        return $this->handle();
+        return $this->nativeHandle();
     }
 
-    // ---------------------------------------------------------------------------------------
-
-    private function handle(): CData
-    {
-        if ($this->handle === null) {
-            throw new \LogicException('this IopClient has been destroyed');
-        }
-        return $this->handle;
-    }
-
-    /**
-     * @template T
-     * @param callable(FFI, CData): T $read reads the live native response (freed right after)
-     * @return T
-     */
-    private function call(IopRequest $request, $accessToken, callable $read): mixed
-    {
-        $token = $accessToken === null ? null : Native::text($accessToken, 'accessToken');
-        $this->applyTimeouts();
-        return $this->withNativeRequest($request, function (FFI $f, CData $req) use ($request, $token, $read): mixed {
-            $resp = $f->new('IopResponse*');
-            Native::check($f->iop_client_execute($this->handle(), $req, $token, (int) $request->protocol, FFI::addr($resp)));
-            try {
-                return $read($f, $resp);
-            } finally {
-                $f->iop_response_free($resp);
-            }
-        });
-    }
-
-    /** @param callable(FFI, CData, CData): int $invoke */
-    private function tokenCall(callable $invoke): Token
-    {
-        $this->applyTimeouts();
-        $f = Native::ffi();
-        $out = $f->new('IopToken*');
-        Native::check($invoke($f, $this->handle(), $out));
-        return Token::adopt($f, $out);
-    }
-
-    /**
-     * Builds the native request for `$request`, runs `$use` with it and frees it (exactly once).
-     *
-     * @template T
-     * @param callable(FFI, CData): T $use
-     * @return T
-     */
-    private function withNativeRequest(IopRequest $request, callable $use): mixed
-    {
-        $f = Native::ffi();
-        $apiName = Native::text($request->apiName, 'apiName');
-        $method = match (\is_string($request->httpMethod) ? strtoupper($request->httpMethod) : null) {
-            'POST' => 0,
-            'GET' => 1,
-            default => throw new InvalidArgumentException('invalid argument `httpMethod`: must be "POST" or "GET"', 1),
-        };
-        $req = $f->new('IopRequest*');
-        Native::check($f->iop_request_new($apiName, FFI::addr($req)));
-        try {
-            if ($method !== 0) {
-                Native::check($f->iop_request_set_http_method($req, $method));
-            }
-            foreach ((array) $request->udfParams as $key => $value) {
-                $key = Native::text((string) $key, 'key');
-                Native::check($f->iop_request_add_param($req, $key, IopRequest::paramValue($value, $key)));
-            }
-            foreach ((array) $request->fileParams as $key => $file) {
-                $key = Native::text((string) $key, 'key');
-                $content = \is_array($file) ? ($file['content'] ?? null) : $file;
-                if (!\is_string($content)) {
-                    throw new InvalidArgumentException("invalid argument `$key`: file content must be a string", 1);
-                }
-                $name = Native::text(\is_array($file) ? ($file['name'] ?? $key) : $key, 'fileName');
-                $type = \is_array($file) && isset($file['type']) ? Native::text($file['type'], 'mimeType') : null;
-                $len = \strlen($content);
-                $data = null;
-                if ($len > 0) {
-                    $data = $f->new("uint8_t[$len]");
-                    FFI::memcpy($data, $content, $len);
-                }
-                Native::check($f->iop_request_add_file($req, $key, $name, $type, $data, $len));
-            }
-            foreach ((array) $request->headerParams as $name => $value) {
-                $name = Native::text((string) $name, 'header name');
-                $value = Native::text($value, 'header value', allowEmpty: true, allowInt: true);
-                Native::check($f->iop_request_add_header($req, $name, $value));
-            }
-            return $use($f, $req);
-        } finally {
-            $f->iop_request_free($req);
-        }
-    }
-
-    /** Applies $connectTimeout/$readTimeout (seconds) to the native client when they changed. */
+    /** Applies $connectTimeout/$readTimeout (seconds; null or 0: the default) when they changed. */
     private function applyTimeouts(): void
     {
-        $connect = self::toMillis($this->connectTimeout, 'connectTimeout', self::DEFAULT_CONNECT_MS);
-        if ($connect !== $this->connectMs) {
-            Native::check(Native::ffi()->iop_client_set_connect_timeout_ms($this->handle(), $connect));
-            $this->connectMs = $connect;
+        $timeouts = [$this->connectTimeout, $this->readTimeout];
+        if ($timeouts !== $this->appliedTimeouts) {
+            $ms = static fn ($s): int => $s === null || $s == 0 ? Abi::USE_DEFAULT : (int) ceil($s * 1000);
+            $this->setConnectTimeoutMs($ms($timeouts[0]))->setReadTimeoutMs($ms($timeouts[1]));
+            $this->appliedTimeouts = $timeouts;
         }
-        $read = self::toMillis($this->readTimeout, 'readTimeout', self::DEFAULT_READ_MS);
-        if ($read !== $this->readMs) {
-            Native::check(Native::ffi()->iop_client_set_read_timeout_ms($this->handle(), $read));
-            $this->readMs = $read;
-        }
-    }
-
-    private static function toMillis(mixed $seconds, string $name, int $default): int
-    {
-        if ($seconds === null || $seconds === 0 || $seconds === 0.0 || $seconds === false || $seconds === '0' || $seconds === '') {
-            return $default;
-        }
-        if (\is_string($seconds) && is_numeric($seconds)) {
-            $seconds += 0;
-        }
-        if ((!\is_int($seconds) && !\is_float($seconds)) || !is_finite((float) $seconds) || $seconds < 0 || $seconds > 1e9) {
-            throw new InvalidArgumentException("invalid argument `$name`: must be a positive number of seconds (or null for the default)", 1);
-        }
-        return max(1, (int) ceil($seconds * 1000));
     }
 }

@@ -4,18 +4,16 @@ declare(strict_types=1);
 
 namespace Iopkit;
 
+use FFI\CData;
 use Iopkit\Exception\InvalidArgumentException;
 
 /**
  * An API call being built, as in the official IOP/Lazop PHP SDKs: a plain PHP object that
- * IopClient turns into a native request (created and freed within the call).
+ * IopClient turns into a native request (kept, and freed with this object).
  *
  *   $request = new IopRequest('/auth/token/refresh');           // GOP, path-style name
  *   $request = new IopRequest('aliexpress.ds.category.get');    // TOP, dotted name
  *   $request->addApiParam('refresh_token', $refreshToken);
- *
- * Arguments are checked when added; a wrong type or an empty name throws
- * Iopkit\Exception\InvalidArgumentException (a subclass of IopException).
  */
 class IopRequest
 {
@@ -28,7 +26,7 @@ class IopRequest
     /** @var array<string,string> Business parameters (signed and sent exactly as given). */
     public $udfParams = [];
 
-    /** @var array<string,array{name:string,content:string,type:string}> Files (multipart parts, never signed). */
+    /** @var array<string,array{name:string,content:string,type:?string}> Files (multipart parts, never signed). */
     public $fileParams = [];
 
     /** @var array<string,string> Extra HTTP headers (not signed). */
@@ -37,9 +35,12 @@ class IopRequest
     /** @var int Protocol::AUTO (by the name's shape), Protocol::GOP or Protocol::TOP. */
     public $protocol = Protocol::AUTO;
 
+    private ?CData $native = null;
+    private ?array $built = null; // the properties $native was built from
+
     /**
      * @param string $apiName    "/auth/token/create", "/seller/get", "aliexpress.ds.category.get"…
-     * @param string $httpMethod "POST" (default) or "GET", case-insensitive
+     * @param string $httpMethod a HttpMethod name: "POST" (default) or "GET", case-insensitive
      */
     public function __construct($apiName, $httpMethod = 'POST')
     {
@@ -48,97 +49,111 @@ class IopRequest
     }
 
     /** Replaces the API name (the Java/.NET SDKs' setApiName). */
-    public function setApiName($apiName): static
+    public function setApiName(string $apiName): static
     {
-        $this->apiName = Native::text($apiName, 'apiName');
+        $this->apiName = $apiName;
         return $this;
     }
 
-    /** "POST" or "GET" (case-insensitive). */
-    public function setHttpMethod($httpMethod): static
+    /** "POST" or "GET" (case-insensitive): the names of HttpMethod's constants. */
+    public function setHttpMethod(string $httpMethod): static
     {
-        $method = \is_string($httpMethod) ? strtoupper($httpMethod) : $httpMethod;
-        if ($method !== 'POST' && $method !== 'GET') {
-            throw new InvalidArgumentException('invalid argument `httpMethod`: must be "POST" or "GET"', 1);
+        $method = strtoupper($httpMethod);
+        if ($method === 'NAMES' || !\defined(HttpMethod::class . "::$method")) {
+            throw new InvalidArgumentException('invalid argument `httpMethod`: must name a HttpMethod constant ("POST", "GET")', Status::ERR_INVALID_ARGUMENT);
         }
         $this->httpMethod = $method;
         return $this;
     }
 
     /** Protocol::AUTO, Protocol::GOP or Protocol::TOP (the Java SDK's execute(request, Protocol.GOP)). */
-    public function setProtocol($protocol): static
+    public function setProtocol(int $protocol): static
     {
-        if (!\in_array($protocol, [Protocol::AUTO, Protocol::GOP, Protocol::TOP], true)) {
-            throw new InvalidArgumentException('invalid argument `protocol`: must be Protocol::AUTO, Protocol::GOP or Protocol::TOP', 1);
-        }
         $this->protocol = $protocol;
         return $this;
     }
 
     /**
      * Adds (or replaces) a business parameter. The value may be a string (sent as is, an empty
-     * string included), an int or float (PHP's string form, as the official SDK sends it), a bool ("true"/"false"), a Stringable,
-     * or an array/JsonSerializable (sent as JSON, as many APIs expect). null is refused.
+     * string included), an int or float (PHP's string form, as the official SDK sends it), a
+     * bool ("true"/"false"), a Stringable, or an array/JsonSerializable (sent as JSON).
      */
-    public function addApiParam($key, $value): static
+    public function addApiParam(string $key, $value): static
     {
-        $key = Native::text($key, 'key');
-        $this->udfParams[$key] = self::paramValue($value, $key);
+        $this->udfParams[$key] = match (true) {
+            \is_bool($value) => $value ? 'true' : 'false',
+            \is_array($value), $value instanceof \JsonSerializable => json_encode($value, \JSON_UNESCAPED_UNICODE | \JSON_UNESCAPED_SLASHES | \JSON_THROW_ON_ERROR),
+            \is_string($value), \is_int($value), \is_float($value) && is_finite($value), $value instanceof \Stringable => (string) $value,
+            default => throw new InvalidArgumentException("invalid argument `$key`: a parameter value must be a string, finite number, bool, array or Stringable, got " . get_debug_type($value), Status::ERR_INVALID_ARGUMENT),
+        };
         return $this;
     }
 
     /**
      * Attaches a file as a multipart part, as the official SDK does: `$content` is the file's
-     * bytes (use file_get_contents($path) for a file on disk), the part's file name is `$key`
-     * unless `$fileName` is given. The part is sent with `$mimeType` as its content type.
+     * bytes (file_get_contents($path) for a file on disk); the part's file name is `$key`
+     * unless `$fileName` is given; `$mimeType` null: application/octet-stream.
      */
-    public function addFileParam($key, $content, $mimeType = 'application/octet-stream', $fileName = null): static
+    public function addFileParam(string $key, string $content, ?string $mimeType = 'application/octet-stream', ?string $fileName = null): static
     {
-        $key = Native::text($key, 'key');
-        if (!\is_string($content)) {
-            throw new InvalidArgumentException('invalid argument `content`: must be the file\'s bytes as a string, got ' . get_debug_type($content), 1);
-        }
-        $this->fileParams[$key] = [
-            'name' => $fileName === null ? $key : Native::text($fileName, 'fileName'),
-            'content' => $content,
-            'type' => Native::text($mimeType, 'mimeType'),
-        ];
+        $this->fileParams[$key] = ['name' => $fileName ?? $key, 'content' => $content, 'type' => $mimeType];
         return $this;
     }
 
     /** Adds an HTTP header sent with the request (not signed). */
-    public function addHttpHeaderParam($key, $value): static
+    public function addHttpHeaderParam(string $key, string|int $value): static
     {
-        $key = Native::text($key, 'key');
-        $this->headerParams[$key] = Native::text($value, 'value', allowEmpty: true, allowInt: true);
+        $this->headerParams[$key] = (string) $value;
         return $this;
     }
 
-    /** The text sent for a parameter value. @internal */
-    public static function paramValue(mixed $value, string $key): string
+    /**
+     * The native request for the current properties: built on first use and kept, rebuilt only
+     * when a property changed since (arrays unchanged since the last build compare in O(1)).
+     *
+     * @internal
+     */
+    public function native(): CData
     {
-        if (\is_string($value)) {
-            $text = $value;
-        } elseif (\is_int($value)) {
-            $text = (string) $value;
-        } elseif (\is_float($value)) {
-            if (!is_finite($value)) {
-                throw new InvalidArgumentException("invalid argument `$key`: a float parameter must be finite", 1);
-            }
-            $text = (string) $value;
-        } elseif (\is_bool($value)) {
-            $text = $value ? 'true' : 'false';
-        } elseif (\is_array($value) || $value instanceof \JsonSerializable) {
-            try {
-                $text = json_encode($value, \JSON_UNESCAPED_UNICODE | \JSON_UNESCAPED_SLASHES | \JSON_THROW_ON_ERROR);
-            } catch (\JsonException $e) {
-                throw new InvalidArgumentException("invalid argument `$key`: cannot be encoded as JSON ({$e->getMessage()})", 1);
-            }
-        } elseif ($value instanceof \Stringable) {
-            $text = (string) $value;
-        } else {
-            throw new InvalidArgumentException("invalid argument `$key`: a parameter value must be a string, number, bool, array or Stringable, got " . get_debug_type($value), 1);
+        $state = [$this->apiName, $this->httpMethod, $this->udfParams, $this->fileParams, $this->headerParams];
+        if ($state === $this->built) {
+            return $this->native;
         }
-        return Native::text($text, $key, allowEmpty: true);
+        $request = Abi::requestNew($this->apiName);
+        try {
+            Abi::requestSetHttpMethod($request, \constant(HttpMethod::class . '::' . strtoupper((string) $this->httpMethod)));
+            foreach ((array) $this->udfParams as $key => $value) {
+                Abi::requestAddParam($request, (string) $key, $value);
+            }
+            foreach ((array) $this->fileParams as $key => $file) {
+                Abi::requestAddFile($request, (string) $key, $file['name'] ?? (string) $key, $file['type'] ?? null, $file['content'] ?? '');
+            }
+            foreach ((array) $this->headerParams as $name => $value) {
+                Abi::requestAddHeader($request, (string) $name, $value);
+            }
+        } catch (\Throwable $e) {
+            Abi::requestFree($request);
+            throw $e;
+        }
+        Abi::requestFree($this->native);
+        [$this->native, $this->built] = [$request, $state];
+        return $request;
+    }
+
+    public function __destruct()
+    {
+        Abi::requestFree($this->native);
+    }
+
+    /** A copy builds its own native request. */
+    public function __clone()
+    {
+        [$this->native, $this->built] = [null, null];
+    }
+
+    /** Serializes the public properties only (not the native request). */
+    public function __sleep(): array
+    {
+        return ['apiName', 'httpMethod', 'udfParams', 'fileParams', 'headerParams', 'protocol'];
     }
 }

@@ -4,58 +4,83 @@ declare(strict_types=1);
 
 namespace Iopkit;
 
-use FFI;
 use FFI\CData;
 
 /**
- * A call's response (IopClient::executeResponse()), read from the library's parsed envelope:
- * both shapes (flat GOP/token bodies and wrapped TOP `error_response`) give the same fields.
- * A platform error is a response whose isSuccess() is false, as in the official SDKs.
- * Immutable; holds no native memory.
+ * A call's response (IopClient::executeResponse(), executeBatch(), EnosClient::call()), read
+ * from the library's parsed envelope: both shapes (flat GOP/token bodies and wrapped TOP
+ * `error_response`) give the same fields. A platform error is a response whose isSuccess() is
+ * false, as in the official SDKs. Immutable. Each field is read from the native response the
+ * first time it is used (nothing is copied or decoded before); the native response is freed
+ * with this object.
  */
 final class IopResponse
 {
-    /** @internal Built by IopClient. */
-    public function __construct(
-        /** The body exactly as received (JSON). */
-        public readonly string $body,
-        /** HTTP status, e.g. 200 or 400. */
-        public readonly int $httpStatus,
-        /** No error_response and `code` absent, "" or "0". */
-        public readonly bool $success,
-        /** "ISV", "ISP" or "SYSTEM", or null. */
-        public readonly ?string $type,
-        /** `code` as text ("0" on success), or null. */
-        public readonly ?string $code,
-        /** `message` (flat) or `msg` (wrapped), or null. */
-        public readonly ?string $message,
-        public readonly ?string $subCode,
-        public readonly ?string $subMessage,
-        public readonly ?string $requestId,
-        /** Throttling errors (ApiCallLimit, AppCallLimit): the announced ban in ms; else null. */
-        public readonly ?int $retryAfterMs = null,
-    ) {
+    use PlatformFields;
+
+    private const FIELDS = ['body', 'success', 'code', 'message', 'type', 'subCode', 'subMessage', 'requestId', 'httpStatus', 'retryAfterMs'];
+
+    public readonly string $body; // exactly as received (JSON)
+    public readonly bool $success; // no error_response and `code` absent, "" or "0"
+    public readonly ?string $code; // as text ("0" on success), or null
+    public readonly ?string $message; // `message` (flat) or `msg` (wrapped), or null
+
+    /** @internal Takes ownership of a native response. */
+    public function __construct(private ?CData $native)
+    {
+        // Uninitialized: the first read of each goes through __get.
+        unset($this->body, $this->success, $this->code, $this->message, $this->type, $this->subCode, $this->subMessage, $this->requestId, $this->httpStatus, $this->retryAfterMs);
     }
 
-    /**
-     * Copies the fields of a live native response (the caller frees it).
-     *
-     * @internal
-     */
-    public static function read(FFI $f, CData $r): self
+    /** Reads field `$name` from the native response, once. */
+    public function __get(string $name): mixed
     {
-        return new self(
-            (string) $f->iop_response_body($r),
-            (int) $f->iop_response_http_status($r),
-            (bool) $f->iop_response_is_success($r),
-            $f->iop_response_type($r),
-            $f->iop_response_code($r),
-            $f->iop_response_message($r),
-            $f->iop_response_sub_code($r),
-            $f->iop_response_sub_message($r),
-            $f->iop_response_request_id($r),
-            Native::optionalMillis((int) $f->iop_response_retry_after_ms($r)),
-        );
+        $r = $this->native;
+        return $this->$name = match ($name) {
+            'body' => (string) Abi::responseBody($r),
+            'success' => Abi::responseIsSuccess($r),
+            'code' => Abi::responseCode($r),
+            'message' => Abi::responseMessage($r),
+            'type' => Abi::responseType($r),
+            'subCode' => Abi::responseSubCode($r),
+            'subMessage' => Abi::responseSubMessage($r),
+            'requestId' => Abi::responseRequestId($r),
+            'httpStatus' => Abi::responseHttpStatus($r),
+            'retryAfterMs' => Native::optionalMillis(Abi::responseRetryAfterMs($r)),
+            default => throw new \Error('Undefined property: ' . self::class . "::\$$name"),
+        };
+    }
+
+    /** For `isset()` and `??`, as on a plain property. */
+    public function __isset(string $name): bool
+    {
+        return \in_array($name, self::FIELDS, true) && $this->$name !== null;
+    }
+
+    public function __destruct()
+    {
+        Abi::responseFree($this->native);
+    }
+
+    /** A copy reads every field now: it does not share (and free) the native response. */
+    public function __clone()
+    {
+        $this->__serialize();
+        $this->native = null;
+    }
+
+    /** @return array<string,mixed> every field */
+    public function __serialize(): array
+    {
+        return array_combine(self::FIELDS, array_map(fn (string $f): mixed => $this->$f, self::FIELDS));
+    }
+
+    public function __unserialize(array $data): void
+    {
+        foreach (self::FIELDS as $field) {
+            $this->$field = $data[$field];
+        }
+        $this->native = null;
     }
 
     public function isSuccess(): bool
@@ -74,16 +99,6 @@ final class IopResponse
         return $this->body;
     }
 
-    public function getHttpStatus(): int
-    {
-        return $this->httpStatus;
-    }
-
-    public function getType(): ?string
-    {
-        return $this->type;
-    }
-
     public function getCode(): ?string
     {
         return $this->code;
@@ -94,47 +109,15 @@ final class IopResponse
         return $this->message;
     }
 
-    public function getSubCode(): ?string
-    {
-        return $this->subCode;
-    }
-
-    public function getSubMessage(): ?string
-    {
-        return $this->subMessage;
-    }
-
-    public function getRequestId(): ?string
-    {
-        return $this->requestId;
-    }
-
     /**
-     * For a throttling error (`code` ApiCallLimit or AppCallLimit): how long the platform says
-     * the ban lasts, in milliseconds; null for any other response or when no duration is given.
-     * Nothing is retried automatically.
-     */
-    public function getRetryAfterMs(): ?int
-    {
-        return $this->retryAfterMs;
-    }
-
-    /** getRetryAfterMs() as a DateInterval, or null. */
-    public function getRetryAfter(): ?\DateInterval
-    {
-        return Native::interval($this->retryAfterMs);
-    }
-
-    /**
-     * The body decoded as an associative array.
+     * The body decoded as an associative array (decoded on each call).
      *
      * @return array<string,mixed>
      * @throws \JsonException
      */
     public function json(): array
     {
-        $data = json_decode($this->body, true, 512, \JSON_THROW_ON_ERROR | \JSON_BIGINT_AS_STRING);
-        return \is_array($data) ? $data : [];
+        return (array) json_decode($this->body, true, 512, \JSON_THROW_ON_ERROR | \JSON_BIGINT_AS_STRING);
     }
 
     /** The body, so that `echo $response` prints what the official SDK's execute() returns. */
@@ -146,17 +129,6 @@ final class IopResponse
     /** The body may contain tokens (token calls): var_dump/print_r show the envelope fields only. */
     public function __debugInfo(): array
     {
-        return [
-            'httpStatus' => $this->httpStatus,
-            'success' => $this->success,
-            'type' => $this->type,
-            'code' => $this->code,
-            'message' => $this->message,
-            'subCode' => $this->subCode,
-            'subMessage' => $this->subMessage,
-            'requestId' => $this->requestId,
-            'retryAfterMs' => $this->retryAfterMs,
-            'body' => '<' . \strlen($this->body) . ' bytes; getBody()>',
-        ];
+        return ['body' => '<' . \strlen($this->body) . ' bytes; getBody()>'] + $this->__serialize();
     }
 }

@@ -5,37 +5,35 @@ declare(strict_types=1);
 namespace Iopkit;
 
 use FFI;
-use Iopkit\Exception\InvalidArgumentException;
 use Iopkit\Exception\IopException;
 use Iopkit\Exception\LibraryException;
 
 /**
  * Loads libiop through PHP's FFI extension, once per process (or per request under FPM, where
- * a preloaded scope makes it free).
+ * a preloaded scope makes it free), and turns failed statuses into exceptions for Abi.
  *
- * Order: a scope named "IOPKIT" preloaded with opcache.preload + FFI::load("iop.preload.h")
- * (see README, needed when ffi.enable=preload outside the CLI), else FFI::cdef() with the
- * declarations in iop.ffi.h and the library at libraryPath(): the IOPKIT_LIB environment
- * variable, else lib/libiop.so inside this package if present, else "libiop.so.0" (the
- * SONAME, found through the dynamic linker's search path).
+ * Order: a scope named "IOPKIT" preloaded with ffi.preload=iop.preload.h or opcache.preload
+ * (preload.php; see README), else FFI::cdef() with the declarations in iop.preload.h (the
+ * generated header, whose first line FFI::cdef skips) and the library at libraryPath(): the IOPKIT_LIB environment variable, else lib/libiop.so inside this
+ * package if present, else "libiop.so.0" (the SONAME, found through the dynamic linker's path).
  *
  * @internal Used by the other classes; its API may change.
  */
 final class Native
 {
-    /** Major.minor of the C ABI this binding was written for (iop.h IOP_VERSION_MAJOR/MINOR). */
-    public const ABI_VERSION = '0.1';
-    /** The FFI scope name used in iop.preload.h (#define FFI_SCOPE). */
+    /** Major.minor of the C ABI this binding was generated for. */
+    public const ABI_VERSION = Abi::VERSION_MAJOR . '.' . Abi::VERSION_MINOR;
+    /** The FFI scope name iop.preload.h defines. */
     public const SCOPE = 'IOPKIT';
     /** Environment variable naming the shared library to load. */
     public const LIB_ENV = 'IOPKIT_LIB';
 
     private static ?FFI $ffi = null;
     private static string $source = '';
-
-    private function __construct()
-    {
-    }
+    /** The first exception a store callback threw during the native call in progress. */
+    private static ?\Throwable $callbackFailure = null;
+    /** How many store callbacks are running (their own calls must not take the failure). */
+    private static int $callbackDepth = 0;
 
     /** The loaded library. @throws LibraryException */
     public static function ffi(): FFI
@@ -49,20 +47,14 @@ final class Native
         return self::$source;
     }
 
-    /** The library's version string, e.g. "0.1.0". */
+    /** The library's version string, e.g. "0.2.0". */
     public static function version(): string
     {
-        return (string) self::ffi()->iop_version();
+        return (string) Abi::version();
     }
 
-    /** Path of the declaration file given to FFI::cdef(). */
+    /** Path of the generated declaration file, for FFI::cdef(), FFI::load() and ffi.preload. */
     public static function declarationFile(): string
-    {
-        return \dirname(__DIR__) . '/iop.ffi.h';
-    }
-
-    /** Path of the declaration file for FFI::load() in an opcache.preload script. */
-    public static function preloadFile(): string
     {
         return \dirname(__DIR__) . '/iop.preload.h';
     }
@@ -75,7 +67,7 @@ final class Native
             return $env;
         }
         $bundled = \dirname(__DIR__) . '/lib/libiop.so';
-        return is_file($bundled) ? $bundled : 'libiop.so.0';
+        return is_file($bundled) ? $bundled : 'libiop.so.' . Abi::VERSION_MAJOR;
     }
 
     private static function load(): FFI
@@ -83,32 +75,23 @@ final class Native
         if (!\extension_loaded('FFI')) {
             throw new LibraryException('iopkit needs the FFI extension (PHP 8.1+ built with --with-ffi; Debian: php8.x-cli ships it)');
         }
-        $ffi = null;
         try {
             $ffi = FFI::scope(self::SCOPE);
             $source = 'scope ' . self::SCOPE;
         } catch (\Throwable) {
-            // not preloaded: fall back to FFI::cdef below
-        }
-        if ($ffi === null) {
             $enable = strtolower((string) \ini_get('ffi.enable'));
             if (\in_array($enable, ['0', '', 'off', 'false', 'no'], true)) {
-                throw new LibraryException('FFI is disabled (ffi.enable=0): set ffi.enable=1, or ffi.enable=preload with opcache.preload of iop.preload.h (see README)');
+                throw new LibraryException('FFI is disabled (ffi.enable=0): set ffi.enable=1, or ffi.enable=preload with iop.preload.h preloaded (see README)');
             }
-            $decl = @file_get_contents(self::declarationFile());
-            if ($decl === false) {
-                throw new LibraryException('cannot read ' . self::declarationFile());
-            }
-            $path = self::libraryPath();
+            $source = self::libraryPath();
             try {
-                $ffi = FFI::cdef($decl, $path);
+                $ffi = FFI::cdef((string) file_get_contents(self::declarationFile()), $source);
             } catch (\Throwable $e) {
                 $hint = $enable === 'preload' && !\in_array(\PHP_SAPI, ['cli', 'phpdbg', 'embed'], true)
-                    ? 'ffi.enable=preload only allows FFI in preloaded code: preload iop.preload.h with opcache.preload (see README)'
+                    ? 'ffi.enable=preload only allows FFI in preloaded code: preload iop.preload.h (see README)'
                     : 'set ' . self::LIB_ENV . ' to the absolute path of libiop.so';
-                throw new LibraryException("cannot load libiop from '$path': " . $e->getMessage() . " ($hint)", 0, $e);
+                throw new LibraryException("cannot load libiop from '$source': " . $e->getMessage() . " ($hint)", 0, $e);
             }
-            $source = $path;
         }
         $version = (string) $ffi->iop_version();
         if (!preg_match('/^(\d+)\.(\d+)\./', $version, $m) || "$m[1].$m[2]" !== self::ABI_VERSION) {
@@ -119,38 +102,65 @@ final class Native
     }
 
     /**
-     * Throws the exception for a non-OK status, with the details of the library's last error
-     * on this thread (read at once, before any other call).
+     * Throws the exception of a failed call's `$status` (IOP_OK returns), its previous the
+     * exception a store callback threw during the call, if one did.
      *
      * @throws IopException
      */
     public static function check(int $status): void
     {
-        if ($status !== 0) {
-            throw self::lastError($status);
+        if ($status === Status::OK && self::$callbackFailure === null) {
+            return; // the common case, first
+        }
+        if (self::$callbackDepth > 0) {
+            $failure = null;
+        } else {
+            [$failure, self::$callbackFailure] = [self::$callbackFailure, null];
+        }
+        if ($status !== Status::OK) {
+            throw self::lastError($status, $failure);
+        }
+        if ($failure !== null) {
+            // The call succeeded despite it: only unlock() can fail unnoticed by the library.
+            trigger_error('iopkit: the token store callback failed after the call completed (the lock may still be held): '
+                . $failure::class . ': ' . $failure->getMessage(), \E_USER_WARNING);
         }
     }
 
-    /**
-     * The exception for a failed call's `$status`, filled from iop_last_error_*; `$previous`
-     * becomes its getPrevious() (the PHP exception a callback threw during the call).
-     */
+    /** The exception for a failed call's `$status`, filled from iop_last_error_* (read at once). */
     public static function lastError(int $status, ?\Throwable $previous = null): IopException
     {
-        $f = self::ffi();
-        $message = $f->iop_last_error_message();
         return IopException::forStatus(
             $status,
-            $message ?? ('iopkit call failed with ' . $f->iop_status_name($status)),
-            (string) $f->iop_status_name($status),
-            $f->iop_last_error_code(),
-            $f->iop_last_error_type(),
-            $f->iop_last_error_sub_code(),
-            $f->iop_last_error_request_id(),
-            (int) $f->iop_last_error_http_status(),
-            self::optionalMillis((int) $f->iop_last_error_retry_after_ms()),
+            Abi::lastErrorMessage() ?? ('iopkit call failed with ' . Abi::statusName($status)),
+            Abi::lastErrorCode(),
+            Abi::lastErrorType(),
+            Abi::lastErrorSubCode(),
+            Abi::lastErrorSubMessage(),
+            Abi::lastErrorRequestId(),
+            Abi::lastErrorHttpStatus(),
+            self::optionalMillis(Abi::lastErrorRetryAfterMs()),
             $previous,
         );
+    }
+
+    /**
+     * Runs a store callback's body for the library: what it throws is kept for check() and
+     * becomes the failure code -1 (an exception must never unwind through the library).
+     *
+     * @param \Closure(): int $body
+     */
+    public static function callback(\Closure $body): int
+    {
+        self::$callbackDepth++;
+        try {
+            return $body();
+        } catch (\Throwable $e) {
+            self::$callbackFailure ??= $e;
+            return -1;
+        } finally {
+            self::$callbackDepth--;
+        }
     }
 
     /** A library duration in ms where -1 (any negative value) means none: null, else the value. */
@@ -170,41 +180,13 @@ final class Native
         return $interval;
     }
 
-    /** Epoch milliseconds as a UTC DateTimeImmutable (millisecond precision). */
-    public static function instant(int $ms): \DateTimeImmutable
+    /** Epoch milliseconds as a UTC DateTimeImmutable (millisecond precision); null for null. */
+    public static function instant(?int $ms): ?\DateTimeImmutable
     {
-        $sec = intdiv($ms, 1000);
-        $milli = $ms - $sec * 1000;
-        if ($milli < 0) {
-            $sec -= 1;
-            $milli += 1000;
+        if ($ms === null) {
+            return null;
         }
-        $t = \DateTimeImmutable::createFromFormat('U.v', sprintf('%d.%03d', $sec, $milli));
+        $t = \DateTimeImmutable::createFromFormat('U.v', sprintf('%d.%03d', intdiv($ms - ($ms % 1000 + 1000) % 1000, 1000), ($ms % 1000 + 1000) % 1000));
         return $t->setTimezone(new \DateTimeZone('UTC'));
-    }
-
-    /**
-     * Checks a string argument before it crosses into C: a PHP string (ints are accepted and
-     * written in decimal where $allowInt), without NUL bytes (C would cut it there), non-empty
-     * unless $allowEmpty. The message names the argument, never its value, and the value is
-     * left out of stack traces (it may be a secret, a code or a Redis URL with a password).
-     *
-     * @throws InvalidArgumentException
-     */
-    public static function text(#[\SensitiveParameter] mixed $value, string $name, bool $allowEmpty = false, bool $allowInt = false): string
-    {
-        if ($allowInt && \is_int($value)) {
-            $value = (string) $value;
-        }
-        if (!\is_string($value)) {
-            throw new InvalidArgumentException("invalid argument `$name`: must be a string, got " . get_debug_type($value), 1);
-        }
-        if (!$allowEmpty && $value === '') {
-            throw new InvalidArgumentException("invalid argument `$name`: must not be empty", 1);
-        }
-        if (str_contains($value, "\0")) {
-            throw new InvalidArgumentException("invalid argument `$name`: must not contain NUL bytes", 1);
-        }
-        return $value;
     }
 }

@@ -4,13 +4,11 @@ declare(strict_types=1);
 
 namespace Iopkit;
 
-use FFI;
 use FFI\CData;
 
 /**
  * A normalized token: the same fields for Lazada, AliExpress and Taobao TW responses, read
- * from the library (which does all the normalization: relative or absolute lifetimes, user_Id
- * vs user_id, numbers vs strings…). Immutable; holds no native memory.
+ * from the library (which does all the normalization). Immutable; holds no native memory.
  *
  * A refresh returns a NEW refresh token: store $refreshToken before using $accessToken, the old
  * one is dead. var_dump()/print_r() redact the tokens and the raw body.
@@ -19,7 +17,7 @@ final class Token
 {
     /**
      * @param list<CountryUserInfo> $countryUserInfo
-     * @internal Built by IopClient::createToken()/refreshToken() and Token::fromResponse().
+     * @internal Built by adopt().
      */
     public function __construct(
         public readonly string $accessToken,
@@ -53,112 +51,70 @@ final class Token
     }
 
     /**
-     * Parses a token response body (for instance what IopClient::execute() returned for
-     * /auth/token/create or /auth/token/refresh) with the library's parser. Relative lifetimes
-     * count from $receivedAtMs (epoch milliseconds; default now).
+     * Parses a token response body (e.g. what IopClient::execute() returned for
+     * /auth/token/create) with the library's parser; relative lifetimes count from
+     * $receivedAtMs (epoch ms; default now).
      *
      * @throws Exception\PlatformException for an error envelope
      * @throws Exception\MalformedResponseException for a body that is not a token response
-     * @throws Exception\InvalidArgumentException for an empty body or one with NUL bytes
      */
-    public static function fromResponse($body, ?int $receivedAtMs = null): self
+    public static function fromResponse(#[\SensitiveParameter] string $body, ?int $receivedAtMs = null): self
     {
-        $body = Native::text($body, 'body');
-        $f = Native::ffi();
-        $out = $f->new('IopToken*');
-        Native::check($f->iop_token_parse($body, $receivedAtMs ?? (int) floor(microtime(true) * 1000), FFI::addr($out)));
-        return self::adopt($f, $out);
+        return self::adopt(Abi::tokenParse($body, $receivedAtMs ?? Abi::USE_DEFAULT));
     }
 
     /**
-     * Copies everything out of a native token, then frees it (exactly once, even on failure).
+     * Rebuilds a token from its toJson() (e.g. one the application stored).
+     *
+     * @throws Exception\InvalidArgumentException for text toJson() did not write
+     */
+    public static function fromJson(#[\SensitiveParameter] string $json): self
+    {
+        return self::adopt(Abi::tokenFromJson($json));
+    }
+
+    /**
+     * Copies everything out of a native token, then frees it.
      *
      * @internal
      */
-    public static function adopt(FFI $f, CData $token): self
+    public static function adopt(CData $t): self
     {
         try {
-            $json = $f->new('char*');
-            Native::check($f->iop_token_to_json($token, FFI::addr($json)));
-            try {
-                $jsonText = FFI::string($json);
-            } finally {
-                $f->iop_string_free($json);
-            }
             $countries = [];
-            $n = (int) $f->iop_token_country_count($token);
-            for ($i = 0; $i < $n; $i++) {
-                $countries[] = new CountryUserInfo(
-                    $f->iop_token_country_code($token, $i),
-                    $f->iop_token_country_user_id($token, $i),
-                    $f->iop_token_country_seller_id($token, $i),
-                    $f->iop_token_country_short_code($token, $i),
-                );
+            for ($i = 0, $n = Abi::tokenCountryCount($t); $i < $n; $i++) {
+                $countries[] = new CountryUserInfo(Abi::tokenCountryCode($t, $i), Abi::tokenCountryUserId($t, $i), Abi::tokenCountrySellerId($t, $i), Abi::tokenCountryShortCode($t, $i));
             }
-            $refreshMs = (int) $f->iop_token_refresh_expires_at_ms($token);
+            $refreshMs = Abi::tokenRefreshExpiresAtMs($t);
             return new self(
-                (string) $f->iop_token_access_token($token),
-                (string) $f->iop_token_refresh_token($token),
-                self::time((int) $f->iop_token_expires_at_ms($token)),
-                $refreshMs > 0 ? self::time($refreshMs) : null,
-                (bool) $f->iop_token_can_refresh($token),
-                $f->iop_token_account($token),
-                $f->iop_token_account_platform($token),
-                $f->iop_token_account_id($token),
-                $f->iop_token_seller_id($token),
-                $f->iop_token_user_id($token),
-                $f->iop_token_short_code($token),
-                $f->iop_token_country($token),
+                (string) Abi::tokenAccessToken($t),
+                (string) Abi::tokenRefreshToken($t),
+                Native::instant(Abi::tokenExpiresAtMs($t)),
+                Native::instant($refreshMs > 0 ? $refreshMs : null),
+                Abi::tokenCanRefresh($t),
+                Abi::tokenAccount($t),
+                Abi::tokenAccountPlatform($t),
+                Abi::tokenAccountId($t),
+                Abi::tokenSellerId($t),
+                Abi::tokenUserId($t),
+                Abi::tokenShortCode($t),
+                Abi::tokenCountry($t),
                 $countries,
-                $f->iop_token_havana_id($token),
-                $f->iop_token_user_nick($token),
-                $f->iop_token_locale($token),
-                $f->iop_token_sp($token),
-                (string) $f->iop_token_raw_json($token),
-                $jsonText,
+                Abi::tokenHavanaId($t),
+                Abi::tokenUserNick($t),
+                Abi::tokenLocale($t),
+                Abi::tokenSp($t),
+                (string) Abi::tokenRawJson($t),
+                Abi::tokenToJson($t),
             );
         } finally {
-            $f->iop_token_free($token);
+            Abi::tokenFree($t);
         }
     }
 
     /**
-     * A native copy of this token (owned: release with iop_token_free), made by the library's
-     * parser from toJson() with the expiries as absolute times (`expire_time`,
-     * `refresh_token_valid_time`), so nothing is re-derived here. For TokenManager::storeGrant().
-     *
-     * @internal
-     */
-    public function toNative(FFI $f): CData
-    {
-        $fields = json_decode($this->json, true, 512, \JSON_THROW_ON_ERROR);
-        $expiresAtMs = (int) $this->expiresAt->format('Uv');
-        if ($expiresAtMs < 1_000_000_000_000) { // the parser takes absolute times from 2001 on
-            throw new Exception\InvalidArgumentException('invalid argument `token`: its access token expires before 2001', 1);
-        }
-        $refreshAtMs = $this->refreshExpiresAt === null ? null : (int) $this->refreshExpiresAt->format('Uv');
-        unset($fields['expires_at'], $fields['refresh_expires_at'], $fields['can_refresh']);
-        $fields['code'] = '0';
-        $fields['expire_time'] = $expiresAtMs;
-        if (!$this->canRefresh) {
-            $fields['refresh_expires_in'] = 0; // the parser's "cannot be refreshed"
-        } elseif ($refreshAtMs !== null) {
-            $fields['refresh_token_valid_time'] = $refreshAtMs;
-        }
-        $out = $f->new('IopToken*');
-        Native::check($f->iop_token_parse(json_encode($fields, \JSON_THROW_ON_ERROR), (int) floor(microtime(true) * 1000), FFI::addr($out)));
-        return $out;
-    }
-
-    private static function time(int $ms): \DateTimeImmutable
-    {
-        return Native::instant($ms);
-    }
-
-    /**
-     * The normalized token as JSON, from the library (iop_token_to_json): access_token,
-     * refresh_token, expires_at / refresh_expires_at (epoch ms or null), can_refresh, account
-     * fields, country_user_info. Contains the tokens: store it like a password.
+     * The normalized token as JSON, from the library (iop_token_to_json); fromJson() reads it
+     * back. Contains the tokens: store it like a password.
      */
     public function toJson(): string
     {
@@ -168,7 +124,7 @@ final class Token
     /** Whether the access token has expired at $now (default: now). */
     public function isExpired(?\DateTimeInterface $now = null): bool
     {
-        return ($now ?? new \DateTimeImmutable('now', new \DateTimeZone('UTC'))) >= $this->expiresAt;
+        return ($now ?? new \DateTimeImmutable()) >= $this->expiresAt;
     }
 
     /** var_dump()/print_r() never show the tokens or the raw body. */

@@ -4,14 +4,9 @@ declare(strict_types=1);
 
 namespace Iopkit;
 
-use FFI;
-use FFI\CData;
 use Iopkit\Enos\EnosClient;
-use Iopkit\Exception\InvalidArgumentException;
 use Iopkit\Exception\IopException;
 use Iopkit\Exception\ReauthorizationRequiredException;
-use Iopkit\TokenManager\DueAccount;
-use Iopkit\TokenManager\TokenRecord;
 use Iopkit\TokenManager\TokenStore;
 
 /**
@@ -23,85 +18,39 @@ use Iopkit\TokenManager\TokenStore;
  *   $manager->createToken($_GET['code']);             // once, on the OAuth redirect
  *   $client->execute($request, $manager->accessToken()); // anywhere, any time after
  *
- * accessToken() refreshes first when the token has less than the refresh margin left: once per
- * expiry window (the store's lock makes other processes wait for that refresh and use its
- * result), and the new pair is stored before it is returned. When the seller must authorize
- * the app again it throws ReauthorizationRequiredException (no retry can help).
- *
- * The native manager shares the client and the store; this object also keeps the PHP store
- * alive (a CallbackTokenStore's callbacks must outlive every manager using it). Its
- * destructor frees the native manager exactly once.
+ * accessToken() refreshes first when the token has less than the refresh margin left (once
+ * per expiry window: the store's lock makes other processes wait for that refresh), and the
+ * new pair is stored before it is returned. When the seller must authorize the app again it
+ * throws ReauthorizationRequiredException. This object keeps its store alive (a
+ * CallbackTokenStore's callbacks must outlive every manager using it).
  */
 final class TokenManager
 {
+    use NativeResource;
+
     /** The account key given to the constructor (as a string). */
     public readonly string $account;
 
-    /** The store this manager keeps the account's tokens in. */
-    public readonly TokenStore $store;
-
-    private ?CData $handle = null;
-
     /**
      * A manager for `$account` (any stable key, e.g. the seller id) of the IOP app of `$client`
-     * (for an EnosClient, as forEnos()). Store a grant first with createToken() or storeGrant().
+     * (or the EnOS app of an EnosClient, which needs no authorization: the first accessToken()
+     * gets a token). Store a grant first with createToken() or storeGrant().
      *
-     * @param IopClient|EnosClient   $client
-     * @param string|int             $account
-     * @param int|\DateInterval|null $refreshMargin refresh when less than this is left
-     *                                              (seconds or an interval; null: 30 minutes)
-     * @throws InvalidArgumentException for an empty account or a negative margin
+     * @param int $refreshMarginMs refresh when less than this is left (-1: 30 minutes)
+     * @throws Exception\InvalidArgumentException for an empty account or a negative margin
      */
-    public function __construct(IopClient|EnosClient $client, TokenStore $store, $account, int|\DateInterval|null $refreshMargin = null)
+    public function __construct(IopClient|EnosClient $client, public readonly TokenStore $store, string|int $account, int $refreshMarginMs = Abi::USE_DEFAULT)
     {
-        $this->account = Native::text($account, 'account', allowInt: true);
-        $this->store = $store;
-        $margin = $refreshMargin === null ? -1 : TokenStore::seconds($refreshMargin, 'refreshMargin');
-        $f = Native::ffi();
-        $out = $f->new('IopTokenManager*');
-        Native::check($client instanceof EnosClient
-            ? $f->iop_token_manager_new_enos($client->nativeHandle(), $store->nativeHandle(), $this->account, $margin, FFI::addr($out))
-            : $f->iop_token_manager_new($client->nativeHandle(), $store->nativeHandle(), $this->account, $margin, FFI::addr($out)));
-        $this->handle = $out;
+        $this->account = (string) $account;
+        $this->adopt($client instanceof EnosClient
+            ? Abi::tokenManagerNewEnos($client->nativeHandle(), $store->nativeHandle(), $account, $refreshMarginMs)
+            : Abi::tokenManagerNew($client->nativeClient(), $store->nativeHandle(), $account, $refreshMarginMs), 'tokenManager');
     }
 
-    /**
-     * A manager for the EnOS app of `$client`, its token kept under `$account` in `$store`. It
-     * needs no authorization: the first accessToken() gets a token.
-     *
-     * @param string|int $account
-     * @throws InvalidArgumentException as the constructor
-     */
-    public static function forEnos(EnosClient $client, TokenStore $store, $account, int|\DateInterval|null $refreshMargin = null): self
+    /** A manager for the EnOS app of `$client`, as the constructor. */
+    public static function forEnos(EnosClient $client, TokenStore $store, string|int $account, int $refreshMarginMs = Abi::USE_DEFAULT): self
     {
-        return new self($client, $store, $account, $refreshMargin);
-    }
-
-    public function __destruct()
-    {
-        if ($this->handle !== null) {
-            $handle = $this->handle;
-            $this->handle = null;
-            Native::ffi()->iop_token_manager_free($handle);
-        }
-    }
-
-    /** A manager owns a native handle: clone is refused (share the object instead). */
-    public function __clone()
-    {
-        $this->handle = null; // the copy must never free the original's handle
-        throw new \LogicException('a TokenManager cannot be cloned; share it');
-    }
-
-    /** @return never */
-    public function __serialize(): array
-    {
-        throw new \LogicException('a TokenManager cannot be serialized');
-    }
-
-    public function __unserialize(array $data): void
-    {
-        throw new \LogicException('a TokenManager cannot be unserialized');
+        return new self($client, $store, $account, $refreshMarginMs);
     }
 
     public function __debugInfo(): array
@@ -111,109 +60,69 @@ final class TokenManager
 
     /**
      * An access token valid for more than the refresh margin, refreshing first when needed.
-     * When a refresh fails for a reason other than a dead grant (network, platform outage) and
-     * the stored token has not expired, the stored token is returned.
+     * When a refresh fails for another reason than a dead grant and the stored token has not
+     * expired, the stored token is returned.
      *
-     * @throws ReauthorizationRequiredException nothing is stored, or the grant is dead
-     *         (IllegalRefreshToken, expired refresh token, a grant that cannot be refreshed)
-     *         and its access token has expired: the seller must authorize the app again
+     * @throws ReauthorizationRequiredException nothing is stored, or the grant is dead and its
+     *         access token has expired: the seller must authorize the app again
      * @throws IopException when the refresh fails and the stored token has expired, or the store fails
      */
     public function accessToken(): string
     {
-        $f = Native::ffi();
-        $out = $f->new('char*');
-        $handle = $this->handle();
-        $this->store->invoke(static fn (): int => $f->iop_token_manager_access_token($handle, FFI::addr($out)));
-        try {
-            return FFI::string($out);
-        } finally {
-            $f->iop_string_free($out);
-        }
+        return Abi::tokenManagerGetAccessToken($this->nativeHandle());
     }
 
     /**
-     * Exchanges a one-time authorization code (the OAuth redirect's `code`) and stores the
-     * grant as this account's, replacing whatever was stored. IOP managers only.
+     * Exchanges a one-time authorization code and stores the grant as this account's,
+     * replacing whatever was stored. IOP managers only.
      *
-     * @param string $code
-     * @return TokenRecord the stored record
+     * @return array<string, mixed> the stored record (see record())
      * @throws Exception\PlatformException e.g. InvalidCode
-     * @throws IopException for transport, store failures and bad arguments (an EnOS manager)
      */
-    public function createToken($code): TokenRecord
+    public function createToken(#[\SensitiveParameter] string $code): array
     {
-        $code = Native::text($code, 'code');
-        $f = Native::ffi();
-        $handle = $this->handle();
-        $this->store->invoke(static fn (): int => $f->iop_token_manager_create_token($handle, $code));
-        return $this->storedRecord();
-    }
-
-    /**
-     * Stores `$token` (from IopClient::createToken() or Token::fromResponse()) as this
-     * account's grant, replacing whatever was stored.
-     *
-     * @return TokenRecord the stored record
-     * @throws IopException for a token without access token, or when the store fails
-     */
-    public function storeGrant(Token $token): TokenRecord
-    {
-        $f = Native::ffi();
-        $native = $token->toNative($f);
-        try {
-            $handle = $this->handle();
-            $this->store->invoke(static fn (): int => $f->iop_token_manager_store_grant($handle, $native));
-        } finally {
-            $f->iop_token_free($native);
-        }
-        return $this->storedRecord();
-    }
-
-    /**
-     * The stored record of this account (tokens, expiries, re-authorization deadline and
-     * reason), or null when nothing is stored.
-     *
-     * @throws IopException when the store fails
-     */
-    public function record(): ?TokenRecord
-    {
-        $f = Native::ffi();
-        $out = $f->new('char*');
-        $handle = $this->handle();
-        $this->store->invoke(static fn (): int => $f->iop_token_manager_record_json($handle, FFI::addr($out)));
-        try {
-            $json = FFI::string($out);
-        } finally {
-            $f->iop_string_free($out);
-        }
-        $data = json_decode($json, true, 512, \JSON_THROW_ON_ERROR);
-        return $data === null ? null : TokenRecord::fromArray($data);
-    }
-
-    /**
-     * The accounts of this manager's store (every manager sharing it) whose seller must
-     * authorize the app again within `$within`: as TokenStore::reauthorizationDue().
-     *
-     * @return list<DueAccount>
-     */
-    public function reauthorizationDue(int|\DateInterval $within): array
-    {
-        return $this->store->reauthorizationDue($within);
-    }
-
-    // ---------------------------------------------------------------------------------------
-
-    private function handle(): CData
-    {
-        if ($this->handle === null) {
-            throw new \LogicException('this TokenManager has been destroyed');
-        }
-        return $this->handle;
-    }
-
-    private function storedRecord(): TokenRecord
-    {
+        Abi::tokenManagerCreateToken($this->nativeHandle(), $code);
         return $this->record() ?? throw new \LogicException('the store lost the grant it just stored');
+    }
+
+    /**
+     * Stores `$token` (from IopClient::createToken(), Token::fromResponse() or fromJson()) as
+     * this account's grant, replacing whatever was stored.
+     *
+     * @return array<string, mixed> the stored record (see record())
+     */
+    public function storeGrant(Token $token): array
+    {
+        $native = Abi::tokenFromJson($token->toJson());
+        try {
+            Abi::tokenManagerStoreGrant($this->nativeHandle(), $native);
+        } finally {
+            Abi::tokenFree($native);
+        }
+        return $this->record() ?? throw new \LogicException('the store lost the grant it just stored');
+    }
+
+    /**
+     * The account's stored record as the library writes it (version, access_token,
+     * refresh_token, expires_at_ms, refresh_expires_at_ms, can_refresh, granted_at_ms,
+     * refresh_started_at_ms, reauthorization_reason, seller_id, country, reauthorize_by_ms),
+     * or null when nothing is stored. Contains the tokens.
+     *
+     * @return array<string, mixed>|null
+     */
+    public function record(): ?array
+    {
+        return json_decode(Abi::tokenManagerLoadRecord($this->nativeHandle()), true, 512, \JSON_THROW_ON_ERROR);
+    }
+
+    /**
+     * The accounts of this manager's store due for re-authorization within `$withinMs`: as
+     * TokenStore::reauthorizationDue().
+     *
+     * @return list<array{account: string, reauthorize_by: int}>
+     */
+    public function reauthorizationDue(int $withinMs): array
+    {
+        return $this->store->reauthorizationDue($withinMs);
     }
 }

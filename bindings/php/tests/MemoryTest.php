@@ -26,6 +26,26 @@ final class MemoryTest extends TestCase
         return (int) $m[1];
     }
 
+    /**
+     * Growth of the PHP heap (bytes) and resident memory (kB) over `$runs` cycles, after
+     * `$warmup` cycles.
+     *
+     * @return array{int, int}
+     */
+    private static function growth(\Closure $cycle, int $warmup, int $runs): array
+    {
+        for ($i = 0; $i < $warmup; $i++) {
+            $cycle();
+        }
+        gc_collect_cycles();
+        [$heap0, $rss0] = [memory_get_usage(), self::rssKb()];
+        for ($i = 0; $i < $runs; $i++) {
+            $cycle();
+        }
+        gc_collect_cycles();
+        return [memory_get_usage() - $heap0, self::rssKb() - $rss0];
+    }
+
     /** IOPKIT_MEMORY_CALLS overrides the number of calls (default 100,000). */
     public function testManyExecuteCallsDoNotGrowMemory(): void
     {
@@ -96,7 +116,7 @@ final class MemoryTest extends TestCase
         $rss0 = self::rssKb();
         for ($i = 0; $i < $nEnos; $i++) {
             $c = new EnosClient($enosUrl, 'app', 'secret');
-            $c->setReadTimeout(5);
+            $c->setReadTimeoutMs(5000);
             unset($c); // __destruct → iop_enos_client_free
         }
         $enosFreedGrowth = self::rssKb() - $rss0;
@@ -107,7 +127,7 @@ final class MemoryTest extends TestCase
         $leaked = [];
         for ($i = 0; $i < $n; $i++) {
             $out = $f->new('IopClient*');
-            $f->iop_client_new($url, '100001', 'secret', \FFI::addr($out));
+            $f->iop_client_new($url, '100001', 'secret', null, \FFI::addr($out));
             $leaked[] = $out;
         }
         $leakGrowth = self::rssKb() - $rss1;
@@ -115,7 +135,7 @@ final class MemoryTest extends TestCase
         $leakedEnos = [];
         for ($i = 0; $i < $nEnos; $i++) {
             $out = $f->new('IopEnosClient*');
-            $f->iop_enos_client_new($enosUrl, 'app', 'secret', \FFI::addr($out));
+            $f->iop_enos_client_new($enosUrl, 'app', 'secret', null, \FFI::addr($out));
             $leakedEnos[] = $out;
         }
         $enosLeakGrowth = self::rssKb() - $rss1;
@@ -131,6 +151,38 @@ final class MemoryTest extends TestCase
         self::assertLessThan($leakGrowth / 10, $freedGrowth);
         self::assertGreaterThan(4 * 1024, $enosLeakGrowth, 'calibration: leaked EnOS clients are visible');
         self::assertLessThan($enosLeakGrowth / 10, $enosFreedGrowth);
+    }
+
+    /**
+     * 2,000 batches: each native batch, its request copies and every outcome (responses read,
+     * unread or cloned, failures read from the last error) are freed exactly once.
+     */
+    public function testBatchesDoNotGrowMemory(): void
+    {
+        $sandbox = Sandbox::start(docSamples: false);
+        try {
+            $c = new IopClient($sandbox->lazada(), Sandbox::APP, Sandbox::SECRET);
+            $token = $c->createToken($sandbox->code())->accessToken;
+            $ok = (new IopRequest('/seller/get'))->addApiParam('probe', str_repeat('x', 200));
+            $fault = (new IopRequest('/seller/get'))->addHttpHeaderParam('X-Sandbox-Fault', 'http-502');
+            $cycle = static function () use ($c, $token, $ok, $fault): void {
+                $outcomes = $c->executeBatch([$ok, [$ok, 'dead'], $fault, $ok, $ok, $ok], $token, 6);
+                if (!$outcomes[0]->isSuccess() || $outcomes[1]->code !== 'IllegalAccessToken' || !$outcomes[2] instanceof \Iopkit\Exception\HttpException) {
+                    throw new \RuntimeException('unexpected batch outcome');
+                }
+                $copy = clone $outcomes[3]; // reads every field, shares nothing native
+                unset($outcomes); // [4] and [5] never read
+                if ($copy->body === '') {
+                    throw new \RuntimeException('empty clone');
+                }
+            };
+            [$heapGrowth, $rssGrowthKb] = self::growth($cycle, 200, 2000);
+        } finally {
+            $sandbox->stop();
+        }
+        fwrite(STDERR, sprintf("\n[memory] 2000 batches of 6 calls: PHP heap %+d bytes, RSS %+d kB\n", $heapGrowth, $rssGrowthKb));
+        self::assertLessThan(64 * 1024, $heapGrowth);
+        self::assertLessThan(1024, $rssGrowthKb);
     }
 
     /** EnOS tokens, signatures (owned strings) and responses are freed once read; error paths too. */
@@ -151,18 +203,7 @@ final class MemoryTest extends TestCase
                 } catch (\Iopkit\Exception\PlatformException) {
                 }
             };
-            for ($i = 0; $i < 50; $i++) {
-                $cycle();
-            }
-            gc_collect_cycles();
-            $heap0 = memory_get_usage();
-            $rss0 = self::rssKb();
-            for ($i = 0; $i < 500; $i++) {
-                $cycle();
-            }
-            gc_collect_cycles();
-            $heapGrowth = memory_get_usage() - $heap0;
-            $rssGrowthKb = self::rssKb() - $rss0;
+            [$heapGrowth, $rssGrowthKb] = self::growth($cycle, 50, 500);
         } finally {
             $sandbox->stop();
         }
@@ -179,24 +220,13 @@ final class MemoryTest extends TestCase
             $cycle = static function () use ($c, $sandbox): void {
                 $t = $c->createToken($sandbox->code());
                 $t = $c->refreshToken($t->refreshToken);
-                \Iopkit\Token::fromResponse($t->raw);
+                \Iopkit\Token::fromJson(\Iopkit\Token::fromResponse($t->raw)->toJson());
                 try {
                     $c->refreshToken('dead-refresh-token'); // error path: last error read, nothing to free
                 } catch (\Iopkit\Exception\PlatformException) {
                 }
             };
-            for ($i = 0; $i < 100; $i++) {
-                $cycle();
-            }
-            gc_collect_cycles();
-            $heap0 = memory_get_usage();
-            $rss0 = self::rssKb();
-            for ($i = 0; $i < 1000; $i++) {
-                $cycle();
-            }
-            gc_collect_cycles();
-            $heapGrowth = memory_get_usage() - $heap0;
-            $rssGrowthKb = self::rssKb() - $rss0;
+            [$heapGrowth, $rssGrowthKb] = self::growth($cycle, 100, 1000);
         } finally {
             $sandbox->stop();
         }

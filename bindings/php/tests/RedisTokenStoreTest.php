@@ -13,7 +13,6 @@ use Iopkit\IopRequest;
 use Iopkit\Tests\Support\RedisServer;
 use Iopkit\Tests\Support\Sandbox;
 use Iopkit\TokenManager;
-use Iopkit\TokenManager\DueAccount;
 use Iopkit\TokenManager\RedisTokenStore;
 use PHPUnit\Framework\TestCase;
 
@@ -24,7 +23,7 @@ use PHPUnit\Framework\TestCase;
 final class RedisTokenStoreTest extends TestCase
 {
     /** Longer than an access token's lifetime (7 days): every accessToken() refreshes. */
-    private const ALWAYS_REFRESH = 8 * 86400;
+    private const ALWAYS_REFRESH = 8 * 86400 * 1000;
     private const PASSWORD = 's3cret-pw';
 
     private static Sandbox $sandbox;
@@ -59,7 +58,7 @@ final class RedisTokenStoreTest extends TestCase
 
     private static function store(string $namespace, ?string $key = null): RedisTokenStore
     {
-        return new RedisTokenStore(self::$redis->url(), Sandbox::APP, $namespace, $key, timeout: 2);
+        return new RedisTokenStore(self::$redis->url(), Sandbox::APP, $namespace, $key, timeoutMs: 2000);
     }
 
     private static function assertTokenWorks(string $accessToken): void
@@ -79,18 +78,17 @@ final class RedisTokenStoreTest extends TestCase
         $store = self::store('php-plain');
         self::assertSame(Sandbox::APP, $store->appKey);
         self::assertSame('php-plain', $store->namespace);
-        self::assertFalse($store->encrypted);
         $manager = new TokenManager(self::$client, $store, 'seller-redis');
         self::assertNull($manager->record());
 
         $seeded = $manager->createToken(self::$sandbox->code());
-        self::assertSame(1, $seeded->version);
+        self::assertSame(1, $seeded['version']);
         $token = $manager->accessToken();
-        self::assertSame($seeded->accessToken, $token, 'fresh: the stored token');
+        self::assertSame($seeded['access_token'], $token, 'fresh: the stored token');
         self::assertTokenWorks($token);
         [$version, $data] = self::raw('php-plain', 'seller-redis');
         self::assertSame('1', $version);
-        self::assertSame($seeded->accessToken, json_decode($data, true)['access_token'], 'stored as JSON');
+        self::assertSame($seeded['access_token'], json_decode($data, true)['access_token'], 'stored as JSON');
 
         // Another store object (its own connection, as another host would have) and a margin
         // longer than the lifetime: it refreshes, stores, and returns a new working token.
@@ -99,16 +97,15 @@ final class RedisTokenStoreTest extends TestCase
         self::assertNotSame($token, $next);
         self::assertTokenWorks($next);
         $record = $eager->record();
-        self::assertSame($next, $record->accessToken, 'stored before it was returned');
-        self::assertNotSame($seeded->refreshToken, $record->refreshToken, 'the refresh token rotated');
-        self::assertGreaterThan(1, $record->version);
-        self::assertNull($record->refreshStartedAt, 'the lease was released');
+        self::assertSame($next, $record['access_token'], 'stored before it was returned');
+        self::assertNotSame($seeded['refresh_token'], $record['refresh_token'], 'the refresh token rotated');
+        self::assertGreaterThan(1, $record['version']);
+        self::assertNull($record['refresh_started_at_ms'], 'the lease was released');
         self::assertSame(0, self::$redis->command(['EXISTS', 'php-plain:' . Sandbox::APP . ':seller-redis:lock']));
         self::assertSame($next, $manager->accessToken(), 'the first manager reads the refreshed pair from Redis');
 
-        $due = $store->reauthorizationDue(40 * 86400); // refresh tokens last 30 days
-        self::assertSame(['seller-redis'], array_map(static fn (DueAccount $d): string => $d->account, $due));
-        self::assertEquals($record->reauthorizeBy, $due[0]->reauthorizeBy);
+        $due = $store->reauthorizationDue(40 * 86400 * 1000); // refresh tokens last 30 days
+        self::assertSame([['account' => 'seller-redis', 'reauthorize_by' => $record['reauthorize_by_ms']]], $due);
         self::assertSame([], $store->reauthorizationDue(0));
 
         // Namespaces keep stores apart.
@@ -121,21 +118,20 @@ final class RedisTokenStoreTest extends TestCase
     {
         $key = random_bytes(32);
         $store = new RedisTokenStore(self::$redis->url(), (int) Sandbox::APP, 'php-sealed', $key,
-            lease: new \DateInterval('PT10S'), timeout: 2.5);
-        self::assertTrue($store->encrypted);
+            leaseMs: 10000, timeoutMs: 2500);
         self::assertSame(10000, $store->leaseMs);
         self::assertSame(2500, $store->timeoutMs);
         $manager = new TokenManager(self::$client, $store, 'seller-sealed', self::ALWAYS_REFRESH);
         $seeded = $manager->createToken(self::$sandbox->code());
         $token = $manager->accessToken(); // refreshes through the encrypted store
-        self::assertNotSame($seeded->accessToken, $token);
+        self::assertNotSame($seeded['access_token'], $token);
         self::assertTokenWorks($token);
-        self::assertSame($token, $manager->record()->accessToken);
+        self::assertSame($token, $manager->record()['access_token']);
         [, $data] = self::raw('php-sealed', 'seller-sealed');
         self::assertIsString($data);
         self::assertStringNotContainsString($token, $data, 'encrypted at rest');
         self::assertStringNotContainsString('access_token', $data);
-        self::assertSame(['seller-sealed'], array_map(static fn (DueAccount $d): string => $d->account, $store->reauthorizationDue(40 * 86400)));
+        self::assertSame(['seller-sealed'], array_column($store->reauthorizationDue(40 * 86400 * 1000), 'account'));
 
         // The same keys opened with another key, then with none: typed errors, not garbage.
         $wrongKey = $key;
@@ -152,13 +148,13 @@ final class RedisTokenStoreTest extends TestCase
             }
         }
         $again = new TokenManager(self::$client, self::store('php-sealed', $key), 'seller-sealed');
-        self::assertSame($manager->record()->accessToken, $again->accessToken(), 'the right key still reads it');
+        self::assertSame($manager->record()['access_token'], $again->accessToken(), 'the right key still reads it');
     }
 
     public function testUnreachableRedisIsAConnectErrorWithoutThePassword(): void
     {
         $url = 'redis://:' . self::PASSWORD . '@127.0.0.1:' . RedisServer::freePort();
-        $store = new RedisTokenStore($url, Sandbox::APP, timeout: 1);
+        $store = new RedisTokenStore($url, Sandbox::APP, timeoutMs: 1000);
         $manager = new TokenManager(self::$client, $store, 'seller-down');
         try {
             $manager->accessToken();
@@ -176,7 +172,7 @@ final class RedisTokenStoreTest extends TestCase
         // Redis comes back there (requiring that password): the same store works again.
         $server = RedisServer::start(RedisServer::portOf($url), self::PASSWORD);
         try {
-            self::assertSame(1, $manager->createToken(self::$sandbox->code())->version);
+            self::assertSame(1, $manager->createToken(self::$sandbox->code())['version']);
             self::assertTokenWorks($manager->accessToken());
         } finally {
             $server->stop();
@@ -187,13 +183,14 @@ final class RedisTokenStoreTest extends TestCase
     {
         $url = self::$redis->url();
         $cases = [
-            ['encryptionKey', static fn () => new RedisTokenStore($url, Sandbox::APP, null, 'short')],
-            ['hex2bin', static fn () => new RedisTokenStore($url, Sandbox::APP, null, bin2hex(random_bytes(32)))],
+            ['key_len', static fn () => new RedisTokenStore($url, Sandbox::APP, null, 'short')],
+            ['key_len', static fn () => new RedisTokenStore($url, Sandbox::APP, null, bin2hex(random_bytes(32)))],
+            ['encryptionKey', static fn () => new RedisTokenStore($url, Sandbox::APP, null, '')],
             ['`url`', static fn () => new RedisTokenStore('', Sandbox::APP)],
-            ['`appKey`', static fn () => new RedisTokenStore($url, '')],
+            ['`app_key`', static fn () => new RedisTokenStore($url, '')],
             ['`key_namespace`', static fn () => new RedisTokenStore($url, Sandbox::APP, 'a:b')],
-            ['`lease`', static fn () => new RedisTokenStore($url, Sandbox::APP, lease: 0)],
-            ['`timeout`', static fn () => new RedisTokenStore($url, Sandbox::APP, timeout: -1.5)],
+            ['`lease_ms`', static fn () => new RedisTokenStore($url, Sandbox::APP, leaseMs: 0)],
+            ['`timeout_ms`', static fn () => new RedisTokenStore($url, Sandbox::APP, timeoutMs: -2)],
             ['`url`', static fn () => new RedisTokenStore('http://u:' . self::PASSWORD . '@127.0.0.1:1', Sandbox::APP)],
             ['`url`', static fn () => new RedisTokenStore('redis://:' . self::PASSWORD . "@127.0.0.1:1\0", Sandbox::APP)],
         ];

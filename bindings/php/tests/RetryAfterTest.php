@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace Iopkit\Tests;
 
+use Iopkit\Abi;
 use Iopkit\Exception\ConnectException;
 use Iopkit\Exception\InvalidArgumentException;
 use Iopkit\Exception\PlatformException;
@@ -95,8 +96,8 @@ final class RetryAfterTest extends TestCase
         } catch (ConnectException $e) {
             self::assertNull($e->getRetryAfterMs());
         }
-        self::assertSame($c, $c->setMaxConnectRetries(IopClient::MAX_CONNECT_RETRIES));
-        foreach ([IopClient::MAX_CONNECT_RETRIES + 1, -1, 1 << 32] as $bad) {
+        self::assertSame($c, $c->setMaxConnectRetries(Abi::MAX_CONNECT_RETRIES_LIMIT)->setMaxConnectRetries(Abi::USE_DEFAULT));
+        foreach ([Abi::MAX_CONNECT_RETRIES_LIMIT + 1, -2, 1 << 32] as $bad) {
             try {
                 $c->setMaxConnectRetries($bad);
                 self::fail("accepted $bad");

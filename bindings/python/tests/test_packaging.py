@@ -41,11 +41,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_wheel_contents(wheel: Path) -> None:
-    assert wheel.name.startswith("iopkit-0.1.0-py3-none-linux_"), wheel.name
+    assert wheel.name.startswith("iopkit-0.2.0-py3-none-linux_"), wheel.name
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
-        metadata = z.read("iopkit-0.1.0.dist-info/METADATA").decode()
-    for required in ("iopkit/__init__.py", "iopkit/py.typed", "iopkit/_native/libiop.so", "iopkit/constants.py"):
+        metadata = z.read("iopkit-0.2.0.dist-info/METADATA").decode()
+    for required in ("iopkit/__init__.py", "iopkit/py.typed", "iopkit/_native/libiop.so", "iopkit/constants.py", "iopkit/_abi.py"):
         assert required in names, required
     assert not any(n.startswith("tests/") for n in names)
     assert "Requires-Dist" not in metadata
@@ -67,4 +67,4 @@ def test_installed_wheel_loads_its_bundled_library(wheel: Path, tmp_path: Path) 
     assert r.returncode == 0, r.stderr
     path, version = r.stdout.split()
     assert path == str(site / "iopkit" / "_native" / "libiop.so")
-    assert version.startswith("0.1.")
+    assert version.startswith("0.2.")

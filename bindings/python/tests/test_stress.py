@@ -1,4 +1,4 @@
-"""Threads sharing one client; long loops do not grow memory."""
+"""Threads sharing one client; 50,000-call loops do not grow memory."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import gc
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 import pytest
 
@@ -14,11 +15,27 @@ from conftest import APP_KEY, APP_SECRET, Sandbox
 
 THREADS = 8
 CALLS_PER_THREAD = 100
+CALLS = 50_000
 
 
 def rss_bytes() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def assert_memory_stays_flat(one: Callable[[int], None], what: str) -> None:
+    """Runs ``one`` 2,000 times (pools, allocator arenas), then CALLS times: RSS must stay flat."""
+    assert os.path.exists("/proc/self/statm"), "the memory checks read /proc"
+    for i in range(2_000):
+        one(i)
+    gc.collect()
+    before = rss_bytes()
+    for i in range(CALLS):
+        one(i)
+    gc.collect()
+    grown = rss_bytes() - before
+    print(f"RSS growth over {CALLS:,} {what}: {grown / 1024:.0f} KiB")
+    assert grown < 4 * 1024 * 1024, f"RSS grew by {grown / 1024:.0f} KiB over {CALLS:,} {what}"
 
 
 def test_threads_share_one_client(sandbox_session: Sandbox) -> None:
@@ -39,7 +56,7 @@ def test_threads_share_one_client(sandbox_session: Sandbox) -> None:
                         request.add_api_param("category_id", "3")
                         response = client.execute(request, token.access_token)
                 if n % 25 == 0:
-                    client.set_timeout(30)  # setters are safe while other threads call
+                    client.configure(read_timeout_ms=30_000)  # safe while other threads call
                     with pytest.raises(iop.PlatformError):
                         client.refresh_token("dead-refresh-token")  # last error is per thread
                 ok += response.is_success
@@ -52,7 +69,6 @@ def test_threads_share_one_client(sandbox_session: Sandbox) -> None:
 
 
 def test_long_loop_does_not_grow_memory(sandbox_session: Sandbox) -> None:
-    assert os.path.exists("/proc/self/statm"), "the memory checks read /proc"
     with iop.IopClient(sandbox_session.base("tw"), APP_KEY, APP_SECRET) as client:
         token = client.create_token(sandbox_session.code())
 
@@ -67,22 +83,12 @@ def test_long_loop_does_not_grow_memory(sandbox_session: Sandbox) -> None:
                 except iop.PlatformError as e:
                     assert e.code == "InvalidCode"
                 client.sign(iop.IopRequest("/seller/get"), "t", timestamp_ms=1)
-                iop.parse_token(token.raw)
+                iop.parse_token(token.raw).to_json()
 
-        for i in range(2_000):  # warm-up: pools, allocator arenas
-            one(i)
-        gc.collect()
-        before = rss_bytes()
-        for i in range(20_000):
-            one(i)
-        gc.collect()
-        grown = rss_bytes() - before
-    print(f"RSS growth over 20,000 calls: {grown / 1024:.0f} KiB")
-    assert grown < 4 * 1024 * 1024, f"RSS grew by {grown / 1024:.0f} KiB over 20,000 calls"
+        assert_memory_stays_flat(one, "calls")
 
 
 def test_native_objects_without_network_do_not_leak() -> None:
-    assert os.path.exists("/proc/self/statm"), "the memory checks read /proc"
     body = '{"code":"0","access_token":"a","refresh_token":"r","expires_in":10,"refresh_expires_in":20}'
 
     shared = iop.IopClient("http://127.0.0.1:1/rest", APP_KEY, APP_SECRET)
@@ -92,7 +98,7 @@ def test_native_objects_without_network_do_not_leak() -> None:
         request.add_api_param("k", "v" * 100)
         request.add_file_param("f", b"x" * 1000)
         shared.sign(request)
-        iop.parse_token(body).to_json()
+        iop.Token.from_json(iop.parse_token(body).to_json()).close()
         try:
             iop.IopRequest("")
         except iop.InvalidArgumentError:
@@ -101,14 +107,5 @@ def test_native_objects_without_network_do_not_leak() -> None:
             with iop.IopClient("http://127.0.0.1:1/rest", APP_KEY, APP_SECRET, timeout=5) as client:
                 client.sign(request)
 
-    for i in range(2_000):
-        one(i)
-    gc.collect()
-    before = rss_bytes()
-    for i in range(20_000):
-        one(i)
-    gc.collect()
-    grown = rss_bytes() - before
+    assert_memory_stays_flat(one, "iterations")
     shared.close()
-    print(f"RSS growth over 20,000 iterations: {grown / 1024:.0f} KiB")
-    assert grown < 4 * 1024 * 1024, f"RSS grew by {grown / 1024:.0f} KiB"

@@ -3,6 +3,7 @@
 pub mod authorize;
 pub mod call;
 pub mod enos;
+pub mod push;
 pub mod sandbox;
 pub mod sign;
 pub mod token;

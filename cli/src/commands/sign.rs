@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::diagnose::{Cause, Diagnosis, FailingRequest, TIMESTAMP_WINDOW_MS, diagnose};
 use iop::client::now_ms;
 use iop::datetime::rfc3339;
-use iop::diagnose::{Cause, Diagnosis, FailingRequest, TIMESTAMP_WINDOW_MS, diagnose};
 use iop::skew::ClockSkew;
 use iop::{Client, Protocol, Request};
 use serde_json::{Value, json};

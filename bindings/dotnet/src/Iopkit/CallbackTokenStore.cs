@@ -55,7 +55,7 @@ namespace Iopkit
         /// <summary>A store calling <paramref name="callbacks"/>.</summary>
         /// <exception cref="ArgumentNullException"><paramref name="callbacks"/> is null.</exception>
         public CallbackTokenStore(ITokenStoreCallbacks callbacks)
-            : base(Trampolines.CreateHandle(callbacks))
+            : base(new Trampolines(callbacks).Open())
         {
             Callbacks = callbacks;
         }
@@ -65,186 +65,84 @@ namespace Iopkit
 
         /// <summary>
         /// The native entry points for one <see cref="ITokenStoreCallbacks"/>: each catches every
-        /// exception (unwinding through native frames is undefined), records it for the calling
-        /// thread (<see cref="StoreCallbackFailure"/>) and returns -1, which libiop reports as a
-        /// failed callback. The delegates are fields of this object, which the store's and every
-        /// manager's SafeHandle root: a collected delegate would leave libiop a dangling pointer.
+        /// exception (unwinding through native frames is undefined), records the first for the
+        /// calling thread (<see cref="Native.CallbackFailure"/>, the failed call's inner exception)
+        /// and returns -1, which libiop reports as a failed callback. The delegates are fields of
+        /// this object, which the store's and every manager's handle root.
         /// </summary>
         private sealed class Trampolines
         {
-            private const int Failed = -1;
+            private readonly Native.TokenStoreCallbacksLoadFn load;
+            private readonly Native.TokenStoreCallbacksCompareAndSwapFn compareAndSwap;
+            private readonly Native.TokenStoreCallbacksLockFn lockFn;
+            private readonly Native.TokenStoreCallbacksUnlockFn unlock;
+            private readonly Native.TokenStoreCallbacksAccountsFn accounts;
 
-            private readonly ITokenStoreCallbacks callbacks;
-            private readonly Native.StoreLoadFn load;
-            private readonly Native.StoreCompareAndSwapFn compareAndSwap;
-            private readonly Native.StoreLockFn lockFn;
-            private readonly Native.StoreUnlockFn unlock;
-            private readonly Native.StoreAccountsFn accounts;
-
-            private Trampolines(ITokenStoreCallbacks callbacks)
-            {
-                this.callbacks = callbacks;
-                load = Load;
-                compareAndSwap = CompareAndSwap;
-                lockFn = Lock;
-                unlock = Unlock;
-                accounts = Accounts;
-            }
-
-            internal static TokenStoreHandle CreateHandle(ITokenStoreCallbacks callbacks)
+            internal Trampolines(ITokenStoreCallbacks callbacks)
             {
                 if (callbacks == null)
                 {
                     throw new ArgumentNullException("callbacks");
                 }
-                Trampolines t = new Trampolines(callbacks);
-                Native.TokenStoreCallbacks table = new Native.TokenStoreCallbacks
-                {
-                    UserData = IntPtr.Zero,
-                    Load = Marshal.GetFunctionPointerForDelegate(t.load),
-                    CompareAndSwap = Marshal.GetFunctionPointerForDelegate(t.compareAndSwap),
-                    Lock = Marshal.GetFunctionPointerForDelegate(t.lockFn),
-                    Unlock = Marshal.GetFunctionPointerForDelegate(t.unlock),
-                    Accounts = Marshal.GetFunctionPointerForDelegate(t.accounts),
-                };
-                TokenStoreHandle h = Create((out TokenStoreHandle s) => Native.iop_token_store_callback_new(ref table, out s));
-                h.Roots = t;
-                return h;
-            }
-
-            private int Load(IntPtr userData, IntPtr account, IntPtr value)
-            {
-                try
-                {
-                    string json = callbacks.Load(Native.FromUtf8(account));
-                    if (json == null)
-                    {
-                        return 0;
-                    }
-                    return SetValue(value, json);
-                }
-                catch (Exception e)
-                {
-                    StoreCallbackFailure.Record(e);
-                    return Failed;
-                }
-            }
-
-            /// <summary>Hands <paramref name="text"/> to libiop; a refusal (e.g. a NUL in the text) is
-            /// recorded as the callback's failure.</summary>
-            private static int SetValue(IntPtr value, string text)
-            {
-                int status = Native.iop_token_store_value_set(value, Native.Utf8(text));
-                if (status != 0)
-                {
-                    StoreCallbackFailure.Record(IopException.FromLastError(status));
-                    return Failed;
-                }
-                return 0;
-            }
-
-            private int CompareAndSwap(IntPtr userData, IntPtr account, ulong expectedVersion, IntPtr recordJson)
-            {
-                try
-                {
-                    return callbacks.CompareAndSwap(Native.FromUtf8(account), expectedVersion, Native.FromUtf8(recordJson)) ? 0 : 1;
-                }
-                catch (Exception e)
-                {
-                    StoreCallbackFailure.Record(e);
-                    return Failed;
-                }
-            }
-
-            private int Lock(IntPtr userData, IntPtr account, ulong timeoutMs)
-            {
-                try
-                {
-                    TimeSpan timeout = timeoutMs >= (ulong)TimeSpan.MaxValue.TotalMilliseconds
-                        ? TimeSpan.MaxValue
-                        : TimeSpan.FromMilliseconds(timeoutMs);
-                    return callbacks.Lock(Native.FromUtf8(account), timeout) ? 0 : 1;
-                }
-                catch (Exception e)
-                {
-                    StoreCallbackFailure.Record(e);
-                    return Failed;
-                }
-            }
-
-            private void Unlock(IntPtr userData, IntPtr account)
-            {
-                try
+                load = (user, account, value) => Guard(() => SetValue(value, callbacks.Load(Native.FromUtf8(account))));
+                compareAndSwap = (user, account, expected, record) =>
+                    Guard(() => callbacks.CompareAndSwap(Native.FromUtf8(account), expected, Native.FromUtf8(record)) ? 0 : 1);
+                lockFn = (user, account, timeoutMs) => Guard(() => callbacks.Lock(Native.FromUtf8(account),
+                    timeoutMs >= (long)TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(Math.Max(0, timeoutMs))) ? 0 : 1);
+                // An exception from Unlock has nothing to report to: the guarded operation is done.
+                unlock = (user, account) => Guard(() =>
                 {
                     callbacks.Unlock(Native.FromUtf8(account));
-                }
-                catch (Exception)
-                {
-                    // Nothing to report it to: the operation the lock guarded has completed.
-                }
-            }
-
-            private int Accounts(IntPtr userData, IntPtr value)
-            {
-                try
+                    return 0;
+                });
+                accounts = (user, value) => Guard(() =>
                 {
                     IList<string> list = callbacks.Accounts();
                     if (list == null)
                     {
-                        StoreCallbackFailure.Record(new AccountsNotListedException());
-                        return Failed;
+                        throw new NotSupportedException("this store's callbacks cannot list accounts (ITokenStoreCallbacks.Accounts returned null)");
                     }
-                    string[] copy = new string[list.Count];
-                    list.CopyTo(copy, 0);
-                    return SetValue(value, Json.Write(copy));
+                    return SetValue(value, Json.Write(new List<string>(list).ToArray()));
+                });
+            }
+
+            internal TokenStoreHandle Open()
+            {
+                Native.TokenStoreCallbacks table = new Native.TokenStoreCallbacks
+                {
+                    Load = Marshal.GetFunctionPointerForDelegate(load),
+                    CompareAndSwap = Marshal.GetFunctionPointerForDelegate(compareAndSwap),
+                    Lock = Marshal.GetFunctionPointerForDelegate(lockFn),
+                    Unlock = Marshal.GetFunctionPointerForDelegate(unlock),
+                    Accounts = Marshal.GetFunctionPointerForDelegate(accounts),
+                };
+                TokenStoreHandle h = Native.TokenStoreNewCallback(table);
+                h.Roots = this;
+                return h;
+            }
+
+            /// <summary>Hands <paramref name="text"/> (null: none) to libiop.</summary>
+            private static int SetValue(IntPtr value, string text)
+            {
+                if (text != null)
+                {
+                    Native.TokenStoreValueSet(value, text);
+                }
+                return 0;
+            }
+
+            private static int Guard(Func<int> body)
+            {
+                try
+                {
+                    return body();
                 }
                 catch (Exception e)
                 {
-                    StoreCallbackFailure.Record(e);
-                    return Failed;
+                    Native.CallbackFailure = Native.CallbackFailure ?? e;
+                    return -1;
                 }
             }
-        }
-    }
-
-    /// <summary><see cref="ITokenStoreCallbacks.Accounts"/> returned null.</summary>
-    internal sealed class AccountsNotListedException : NotSupportedException
-    {
-        internal AccountsNotListedException()
-            : base("this store's callbacks cannot list accounts (ITokenStoreCallbacks.Accounts returned null)")
-        {
-        }
-    }
-
-    /// <summary>
-    /// The first exception a store callback threw during the current library call on this
-    /// thread. libiop runs callbacks on the thread that called it, so a thread-static slot ties
-    /// a failure to the call it broke: cleared before each call that may run callbacks, taken
-    /// right after it.
-    /// </summary>
-    internal static class StoreCallbackFailure
-    {
-        [ThreadStatic]
-        private static Exception first;
-
-        internal static void Record(Exception e)
-        {
-            if (first == null)
-            {
-                first = e;
-            }
-        }
-
-        internal static void Clear()
-        {
-            first = null;
-        }
-
-        internal static Exception Take()
-        {
-            Exception e = first;
-            first = null;
-            return e;
         }
     }
 }

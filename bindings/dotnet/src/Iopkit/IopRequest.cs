@@ -1,13 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 
 namespace Iopkit
 {
     /// <summary>
     /// One API call being built, as in the official IOP/Lazada .NET SDKs: an API name, business
     /// parameters, optional files and headers, and the HTTP method. It is a plain managed object;
-    /// the native request is built from it inside each <c>Execute</c> and freed right after, so
+    /// the native request is built from it at the first <c>Execute</c> and kept for the next ones
+    /// until the request changes (with files, which are read anew, it is rebuilt for each call), so
     /// one <see cref="IopRequest"/> may be executed by several threads at once as long as no
     /// thread mutates it meanwhile. Values are checked by libiop when the request is executed
     /// (an empty API name or key, or the reserved key <c>sign</c>, gives
@@ -17,6 +19,8 @@ namespace Iopkit
     {
         private string apiName;
         private string httpMethod = "POST";
+        private int? method; // the IopHttpMethod value once SetHttpMethod was called (-1: unknown)
+        private RequestHandle cached; // the native request of the current values; dropped (freed by the GC) on a change
         private readonly Dictionary<string, string> parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly Dictionary<string, string> headers = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly Dictionary<string, FileItem> files = new Dictionary<string, FileItem>(StringComparer.Ordinal);
@@ -41,6 +45,7 @@ namespace Iopkit
                 throw new ArgumentNullException("apiName");
             }
             this.apiName = apiName;
+            cached = null;
         }
 
         /// <summary>The API name, or null when none was set.</summary>
@@ -61,6 +66,7 @@ namespace Iopkit
             {
                 throw new ArgumentNullException("key");
             }
+            cached = null;
             if (value == null)
             {
                 parameters.Remove(key);
@@ -84,6 +90,7 @@ namespace Iopkit
                 throw new ArgumentNullException("file");
             }
             files[key] = file;
+            cached = null;
         }
 
         /// <summary>Adds or replaces an HTTP header sent with the request (not signed).</summary>
@@ -99,31 +106,22 @@ namespace Iopkit
                 throw new ArgumentNullException("value");
             }
             headers[key] = value;
+            cached = null;
         }
 
         /// <summary>Sets the HTTP method: <c>"POST"</c> (the default; form or multipart body) or
-        /// <c>"GET"</c> (every parameter in the query string), case-insensitive.</summary>
-        /// <exception cref="ArgumentNullException"><paramref name="httpMethod"/> is null.</exception>
-        /// <exception cref="IopInvalidArgumentException">Any other method.</exception>
+        /// <c>"GET"</c> (every parameter in the query string), case-insensitive. libiop refuses any
+        /// other method when the request is executed (<see cref="IopInvalidArgumentException"/>).</summary>
         public void SetHttpMethod(string httpMethod)
         {
             if (httpMethod == null)
             {
                 throw new ArgumentNullException("httpMethod");
             }
-            if (string.Equals(httpMethod, "POST", StringComparison.OrdinalIgnoreCase))
-            {
-                this.httpMethod = "POST";
-            }
-            else if (string.Equals(httpMethod, "GET", StringComparison.OrdinalIgnoreCase))
-            {
-                this.httpMethod = "GET";
-            }
-            else
-            {
-                throw IopException.Create((int)IopStatus.InvalidArgument, "IOP_ERR_INVALID_ARGUMENT",
-                    "httpMethod: must be GET or POST", null, null, null, null, 0);
-            }
+            this.httpMethod = httpMethod.ToUpperInvariant();
+            IopHttpMethod m;
+            method = Enum.TryParse(httpMethod, true, out m) ? (int)m : -1;
+            cached = null;
         }
 
         /// <summary>The HTTP method, <c>"POST"</c> or <c>"GET"</c>.</summary>
@@ -150,29 +148,48 @@ namespace Iopkit
             return new Dictionary<string, FileItem>(files, StringComparer.Ordinal);
         }
 
-        /// <summary>Builds the native request (caller disposes it). Throws on the first value libiop rejects.</summary>
-        internal RequestHandle ToNative()
+        /// <summary>Runs <paramref name="use"/> with the native request of the current values. Throws on
+        /// the first value libiop rejects.</summary>
+        internal T WithNative<T>(Func<RequestHandle, T> use)
         {
-            RequestHandle handle;
-            IopException.Check(Native.iop_request_new(Native.Utf8(apiName), out handle));
+            RequestHandle h = Volatile.Read(ref cached);
+            if (h != null)
+            {
+                return use(h);
+            }
+            h = Build();
+            if (files.Count > 0)
+            {
+                using (h)
+                {
+                    return use(h);
+                }
+            }
+            Volatile.Write(ref cached, h); // a copy built by a racing thread is left to the GC
+            return use(h);
+        }
+
+        private RequestHandle Build()
+        {
+            RequestHandle handle = Native.RequestNew(apiName);
             try
             {
                 foreach (KeyValuePair<string, string> p in parameters)
                 {
-                    IopException.Check(Native.iop_request_add_param(handle, Native.Utf8(p.Key), Native.Utf8(p.Value)));
+                    Native.RequestAddParam(handle, p.Key, p.Value);
                 }
                 foreach (KeyValuePair<string, string> h in headers)
                 {
-                    IopException.Check(Native.iop_request_add_header(handle, Native.Utf8(h.Key), Native.Utf8(h.Value)));
+                    Native.RequestAddHeader(handle, h.Key, h.Value);
                 }
                 foreach (KeyValuePair<string, FileItem> f in files)
                 {
-                    byte[] content = f.Value.GetContent() ?? new byte[0];
-                    IopException.Check(Native.iop_request_add_file(handle, Native.Utf8(f.Key),
-                        Native.Utf8(f.Value.GetFileName() ?? string.Empty), Native.Utf8(f.Value.GetMimeType()),
-                        content, new UIntPtr((uint)content.Length)));
+                    Native.RequestAddFile(handle, f.Key, f.Value.GetFileName() ?? string.Empty, f.Value.GetMimeType(), f.Value.GetContent() ?? new byte[0]);
                 }
-                IopException.Check(Native.iop_request_set_http_method(handle, httpMethod == "GET" ? 1 : 0));
+                if (method.HasValue)
+                {
+                    Native.RequestSetHttpMethod(handle, method.Value);
+                }
                 return handle;
             }
             catch

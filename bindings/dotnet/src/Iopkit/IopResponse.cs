@@ -5,67 +5,63 @@ namespace Iopkit
     /// <summary>
     /// What a call returned, as in the official .NET SDKs: the raw <see cref="Body"/> plus the
     /// envelope fields libiop read from it (flat GOP envelopes and TOP's wrapped
-    /// <c>error_response</c> alike). Immutable; every field is copied out of the native response,
-    /// which is freed before <c>Execute</c> returns, so nothing needs disposing.
+    /// <c>error_response</c> alike). Immutable and shareable between threads. A field is read from
+    /// the native response (and a string decoded, once) only when it is first used; the native
+    /// response is freed when the <see cref="IopResponse"/> is garbage-collected, so nothing needs
+    /// disposing.
     /// </summary>
     public class IopResponse
     {
-        private readonly bool success;
+        private static readonly string Unread = new string('?', 1);
+        private readonly ResponseHandle h;
+        private string body = Unread, type = Unread, code = Unread, message = Unread, subCode = Unread, subMessage = Unread, requestId = Unread;
 
-        internal IopResponse(ResponseHandle h)
+        internal IopResponse(ResponseHandle h) => this.h = h;
+
+        private string Field(ref string field, Func<ResponseHandle, IntPtr> read, bool isBody = false)
         {
-            success = Native.iop_response_is_success(h);
-            HttpStatus = Native.iop_response_http_status(h);
-            ulong len = Native.iop_response_body_len(h).ToUInt64();
-            if (len > int.MaxValue)
+            // No lock: racing threads only read the same immutable value twice.
+            if (ReferenceEquals(field, Unread))
             {
-                throw new InvalidOperationException("response body larger than 2 GiB");
+                IntPtr p = read(h);
+                field = isBody ? Native.FromUtf8(p, checked((int)Native.ResponseBodyLen(h))) ?? string.Empty : Native.FromUtf8(p);
+                GC.KeepAlive(h); // the text is borrowed from h: h must not be finalized before it is copied
             }
-            Body = Native.FromUtf8(Native.iop_response_body(h), (int)len) ?? string.Empty;
-            Type = Native.FromUtf8(Native.iop_response_type(h));
-            Code = Native.FromUtf8(Native.iop_response_code(h));
-            Message = Native.FromUtf8(Native.iop_response_message(h));
-            SubCode = Native.FromUtf8(Native.iop_response_sub_code(h));
-            SubMessage = Native.FromUtf8(Native.iop_response_sub_message(h));
-            RequestId = Native.FromUtf8(Native.iop_response_request_id(h));
-            RetryAfter = IopException.RetryAfterFromMs(Native.iop_response_retry_after_ms(h));
+            return field;
         }
 
         /// <summary>The body exactly as received (JSON text).</summary>
-        public string Body { get; private set; }
+        public string Body => Field(ref body, Native.iop_response_body, true);
 
         /// <summary>The error <c>type</c> (<c>ISV</c>, <c>ISP</c>, <c>SYSTEM</c>), or null.</summary>
-        public string Type { get; private set; }
+        public string Type => Field(ref type, Native.iop_response_type);
 
         /// <summary><c>code</c> as text (<c>"0"</c> on success, numeric codes as digits), or null.</summary>
-        public string Code { get; private set; }
+        public string Code => Field(ref code, Native.iop_response_code);
 
         /// <summary><c>message</c> (flat envelope) or <c>msg</c> (wrapped <c>error_response</c>), or null.</summary>
-        public string Message { get; private set; }
+        public string Message => Field(ref message, Native.iop_response_message);
 
         /// <summary><c>sub_code</c>, or null.</summary>
-        public string SubCode { get; private set; }
+        public string SubCode => Field(ref subCode, Native.iop_response_sub_code);
 
         /// <summary><c>sub_msg</c>, or null.</summary>
-        public string SubMessage { get; private set; }
+        public string SubMessage => Field(ref subMessage, Native.iop_response_sub_message);
 
         /// <summary>The platform's <c>request_id</c> (EnOS: <c>requestId</c>), or null.</summary>
-        public string RequestId { get; private set; }
+        public string RequestId => Field(ref requestId, Native.iop_response_request_id);
 
         /// <summary>For a throttling error (<c>code</c> <c>ApiCallLimit</c> or <c>AppCallLimit</c>):
         /// how long the platform says the ban lasts ("ban will last N seconds"). Null for any
         /// other response or when no duration is given. Nothing is retried automatically.</summary>
-        public TimeSpan? RetryAfter { get; private set; }
+        public TimeSpan? RetryAfter => Native.RetryAfter(Native.iop_response_retry_after_ms(h));
 
         /// <summary>The HTTP status (200, or e.g. 400 for most platform errors).</summary>
-        public int HttpStatus { get; private set; }
+        public int HttpStatus => Native.iop_response_http_status(h);
 
         /// <summary>True when the platform reported an error: an <c>error_response</c>, or a
         /// <c>code</c> other than absent, <c>""</c> or <c>"0"</c> (libiop's rule).</summary>
-        public bool IsError()
-        {
-            return !success;
-        }
+        public bool IsError() => !Native.iop_response_is_success(h);
 
         /// <summary>A one-line summary (no body: it may hold tokens).</summary>
         public override string ToString()

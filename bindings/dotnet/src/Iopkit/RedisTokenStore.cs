@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 
 namespace Iopkit
 {
@@ -16,9 +15,6 @@ namespace Iopkit
     /// </summary>
     public sealed class RedisTokenStore : TokenStore
     {
-        /// <summary>The length of an encryption key: 32 bytes (AES-256).</summary>
-        public const int EncryptionKeyLength = 32;
-
         /// <summary>
         /// A store in the Redis at <paramref name="url"/> for the sellers of the app
         /// <paramref name="appKey"/>.
@@ -33,13 +29,11 @@ namespace Iopkit
         /// them at rest. Every host sharing the records needs the same key.</param>
         /// <param name="lease">How long a refresh lock lasts unless released (a host that dies holding
         /// it delays the account this long; a refresh must finish within it); rounded up to whole
-        /// milliseconds. null: libiop's default, 30 s.</param>
+        /// milliseconds. null: <see cref="IopConstants.DefaultRedisLeaseMs"/>.</param>
         /// <param name="timeout">The connect timeout and the timeout of each command; rounded up to
-        /// whole milliseconds. null: libiop's default, 5 s.</param>
-        /// <exception cref="ArgumentNullException"><paramref name="url"/> or <paramref name="appKey"/> is null.</exception>
-        /// <exception cref="ArgumentOutOfRangeException"><paramref name="lease"/> or
-        /// <paramref name="timeout"/> is zero or negative.</exception>
-        /// <exception cref="IopInvalidArgumentException">A malformed URL or scheme, an empty or invalid
+        /// whole milliseconds. null: <see cref="IopConstants.DefaultRedisTimeoutMs"/>.</param>
+        /// <exception cref="IopInvalidArgumentException">A null or malformed URL or scheme, a zero or
+        /// negative lease or timeout, a null, empty or invalid
         /// <paramref name="appKey"/> or <paramref name="keyNamespace"/>, or an encryption key that is
         /// not 32 bytes long.</exception>
         public RedisTokenStore(string url, string appKey, string keyNamespace = null, byte[] encryptionKey = null,
@@ -77,51 +71,18 @@ namespace Iopkit
         private static TokenStoreHandle Open(string url, string appKey, string keyNamespace, byte[] encryptionKey, TimeSpan? lease,
             TimeSpan? timeout)
         {
-            if (url == null)
-            {
-                throw new ArgumentNullException("url");
-            }
-            if (appKey == null)
-            {
-                throw new ArgumentNullException("appKey");
-            }
-            ulong leaseMs = Millis(lease, "lease");
-            ulong timeoutMs = Millis(timeout, "timeout");
-            byte[] urlBytes = Native.Utf8(url);
-            byte[] nsBytes = Native.Utf8(keyNamespace);
-            byte[] appKeyBytes = Native.Utf8(appKey);
-            // Pinned by hand: the marshaller may pass NULL for an empty array, which libiop would
-            // take as "no encryption" instead of rejecting the length.
-            GCHandle pin = encryptionKey != null ? GCHandle.Alloc(encryptionKey, GCHandleType.Pinned) : default(GCHandle);
-            try
-            {
-                IntPtr key = encryptionKey != null ? pin.AddrOfPinnedObject() : IntPtr.Zero;
-                UIntPtr keyLen = new UIntPtr(encryptionKey != null ? (uint)encryptionKey.Length : 0u);
-                return Create((out TokenStoreHandle h) =>
-                    Native.iop_token_store_redis_new(urlBytes, nsBytes, appKeyBytes, key, keyLen, leaseMs, timeoutMs, out h));
-            }
-            finally
-            {
-                if (pin.IsAllocated)
-                {
-                    pin.Free();
-                }
-                Array.Clear(urlBytes, 0, urlBytes.Length); // it may hold the password
-            }
+            return Native.TokenStoreNewRedis(url, keyNamespace, appKey, encryptionKey, Millis(lease), Millis(timeout));
         }
 
-        /// <summary>null → 0 (libiop's default); otherwise whole milliseconds, rounded up.</summary>
-        private static ulong Millis(TimeSpan? value, string name)
+        /// <summary>null → <see cref="IopConstants.UseDefault"/>; otherwise whole milliseconds, rounded
+        /// up (zero or negative → 0, which libiop refuses).</summary>
+        private static long Millis(TimeSpan? value)
         {
             if (!value.HasValue)
             {
-                return 0;
+                return IopConstants.UseDefault;
             }
-            if (value.Value <= TimeSpan.Zero)
-            {
-                throw new ArgumentOutOfRangeException(name, value.Value, "must be positive (null: the default)");
-            }
-            return (ulong)Math.Ceiling(value.Value.TotalMilliseconds);
+            return value.Value <= TimeSpan.Zero ? 0 : (long)Math.Ceiling(value.Value.TotalMilliseconds);
         }
     }
 }

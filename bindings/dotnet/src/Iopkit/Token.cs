@@ -17,41 +17,41 @@ namespace Iopkit
 
         internal Token(TokenHandle h)
         {
-            AccessToken = Native.FromUtf8(Native.iop_token_access_token(h)) ?? string.Empty;
-            RefreshToken = Native.FromUtf8(Native.iop_token_refresh_token(h)) ?? string.Empty;
-            ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(Native.iop_token_expires_at_ms(h));
-            long refreshMs = Native.iop_token_refresh_expires_at_ms(h);
-            RefreshExpiresAt = refreshMs == 0 ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(refreshMs);
-            CanRefresh = Native.iop_token_can_refresh(h);
-            Account = Native.FromUtf8(Native.iop_token_account(h));
-            AccountPlatform = Native.FromUtf8(Native.iop_token_account_platform(h));
-            AccountId = Native.FromUtf8(Native.iop_token_account_id(h));
-            SellerId = Native.FromUtf8(Native.iop_token_seller_id(h));
-            UserId = Native.FromUtf8(Native.iop_token_user_id(h));
-            ShortCode = Native.FromUtf8(Native.iop_token_short_code(h));
-            Country = Native.FromUtf8(Native.iop_token_country(h));
-            HavanaId = Native.FromUtf8(Native.iop_token_havana_id(h));
-            UserNick = Native.FromUtf8(Native.iop_token_user_nick(h));
-            Locale = Native.FromUtf8(Native.iop_token_locale(h));
-            Sp = Native.FromUtf8(Native.iop_token_sp(h));
-            Raw = Native.FromUtf8(Native.iop_token_raw_json(h));
-
-            ulong count = Native.iop_token_country_count(h).ToUInt64();
+            AccessToken = Native.TokenAccessToken(h) ?? string.Empty;
+            RefreshToken = Native.TokenRefreshToken(h) ?? string.Empty;
+            ExpiresAt = Native.Instant(Native.TokenExpiresAtMs(h));
+            long refreshMs = Native.TokenRefreshExpiresAtMs(h);
+            RefreshExpiresAt = refreshMs == 0 ? (DateTimeOffset?)null : Native.Instant(refreshMs);
+            CanRefresh = Native.TokenCanRefresh(h);
+            Account = Native.TokenAccount(h);
+            AccountPlatform = Native.TokenAccountPlatform(h);
+            AccountId = Native.TokenAccountId(h);
+            SellerId = Native.TokenSellerId(h);
+            UserId = Native.TokenUserId(h);
+            ShortCode = Native.TokenShortCode(h);
+            Country = Native.TokenCountry(h);
+            HavanaId = Native.TokenHavanaId(h);
+            UserNick = Native.TokenUserNick(h);
+            Locale = Native.TokenLocale(h);
+            Sp = Native.TokenSp(h);
+            Raw = Native.TokenRawJson(h);
             List<CountryUserInfo> list = new List<CountryUserInfo>();
-            for (ulong i = 0; i < count; i++)
+            for (ulong i = 0, n = Native.TokenCountryCount(h); i < n; i++)
             {
-                UIntPtr index = new UIntPtr(i);
-                list.Add(new CountryUserInfo(
-                    Native.FromUtf8(Native.iop_token_country_code(h, index)),
-                    Native.FromUtf8(Native.iop_token_country_user_id(h, index)),
-                    Native.FromUtf8(Native.iop_token_country_seller_id(h, index)),
-                    Native.FromUtf8(Native.iop_token_country_short_code(h, index))));
+                list.Add(new CountryUserInfo(Native.TokenCountryCode(h, i), Native.TokenCountryUserId(h, i),
+                    Native.TokenCountrySellerId(h, i), Native.TokenCountryShortCode(h, i)));
             }
             CountryUserInfo = new ReadOnlyCollection<CountryUserInfo>(list);
+            json = Native.TokenToJson(h);
+        }
 
-            IntPtr owned;
-            IopException.Check(Native.iop_token_to_json(h, out owned));
-            json = Native.TakeOwned(ref owned);
+        /// <summary>Copies a native token out and frees it.</summary>
+        internal static Token Take(TokenHandle h)
+        {
+            using (h)
+            {
+                return new Token(h);
+            }
         }
 
         /// <summary>
@@ -59,23 +59,19 @@ namespace Iopkit
         /// e.g. <see cref="IopResponse.Body"/>) received at <paramref name="receivedAt"/>; relative
         /// lifetimes are counted from it.
         /// </summary>
-        /// <exception cref="ArgumentNullException"><paramref name="responseJson"/> is null.</exception>
         /// <exception cref="IopPlatformException">The body is an error envelope.</exception>
         /// <exception cref="IopMalformedResponseException">The body is not a token response.</exception>
         public static Token Parse(string responseJson, DateTimeOffset receivedAt)
         {
-            if (responseJson == null)
-            {
-                throw new ArgumentNullException("responseJson");
-            }
-            Native.EnsureCompatible();
-            TokenHandle h;
-            int status = Native.iop_token_parse(Native.Utf8(responseJson), receivedAt.ToUnixTimeMilliseconds(), out h);
-            using (h)
-            {
-                IopException.Check(status);
-                return new Token(h);
-            }
+            return Take(Native.TokenParse(responseJson, Native.Millis(receivedAt)));
+        }
+
+        /// <summary>Rebuilds a token from the JSON <see cref="ToJson"/> wrote (e.g. one your
+        /// application stored). Its <see cref="Raw"/> is <paramref name="json"/>.</summary>
+        /// <exception cref="IopInvalidArgumentException">Not such a JSON text (the message never quotes it).</exception>
+        public static Token FromJson(string json)
+        {
+            return Take(Native.TokenFromJson(json));
         }
 
         /// <summary>The access token (empty only if the platform sent null).</summary>
@@ -142,38 +138,10 @@ namespace Iopkit
             return json;
         }
 
-        /// <summary>
-        /// A native token equal to this one, for <see cref="TokenManager.StoreGrant"/>: libiop
-        /// re-reads <see cref="Raw"/> as received at the instant that gives the same
-        /// <see cref="ExpiresAt"/> (relative lifetimes are counted from the receipt; absolute ones
-        /// do not depend on it), so no token field is parsed here. Owned by the caller.
-        /// </summary>
+        /// <summary>A native token equal to this one (owned by the caller).</summary>
         internal TokenHandle ToNative()
         {
-            if (string.IsNullOrEmpty(Raw))
-            {
-                throw new ArgumentException("the token has no response body to store", "token");
-            }
-            byte[] body = Native.Utf8(Raw);
-            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            long probeExpiresAt;
-            TokenHandle probe;
-            int status = Native.iop_token_parse(body, now, out probe);
-            using (probe)
-            {
-                IopException.Check(status);
-                probeExpiresAt = Native.iop_token_expires_at_ms(probe);
-            }
-            long receivedAt = now + (ExpiresAt.ToUnixTimeMilliseconds() - probeExpiresAt);
-            TokenHandle h;
-            status = Native.iop_token_parse(body, receivedAt, out h);
-            if (status != 0)
-            {
-                IopException e = IopException.FromLastError(status);
-                h.Dispose();
-                throw e;
-            }
-            return h;
+            return Native.TokenFromJson(json);
         }
 
         /// <summary>A summary with both tokens redacted.</summary>

@@ -1,52 +1,51 @@
 namespace Iopkit
 {
     /// <summary>
-    /// The platforms' gateways, named in the official .NET SDKs' style (<c>API_GATEWAY_URL_TW</c>).
-    /// Pass one to the <see cref="IopClient"/> constructor.
+    /// The platforms' gateways under the official .NET SDKs' names (<c>API_GATEWAY_URL_TW</c>); the
+    /// values are libiop's (<see cref="IopConstants"/>, generated from include/iop.h).
     /// </summary>
     public static class UrlConstants
     {
         /// <summary>Lazada authorization gateway: every <c>/auth/token/*</c> call, every country.</summary>
-        public const string API_AUTHORIZATION_URL = "https://auth.lazada.com/rest";
+        public const string API_AUTHORIZATION_URL = IopConstants.UrlLazadaAuth;
 
         /// <summary>Lazada API gateway, Singapore.</summary>
-        public const string API_GATEWAY_URL_SG = "https://api.lazada.sg/rest";
+        public const string API_GATEWAY_URL_SG = IopConstants.UrlLazadaSg;
 
         /// <summary>Lazada API gateway, Malaysia.</summary>
-        public const string API_GATEWAY_URL_MY = "https://api.lazada.com.my/rest";
+        public const string API_GATEWAY_URL_MY = IopConstants.UrlLazadaMy;
 
         /// <summary>Lazada API gateway, Vietnam.</summary>
-        public const string API_GATEWAY_URL_VN = "https://api.lazada.vn/rest";
+        public const string API_GATEWAY_URL_VN = IopConstants.UrlLazadaVn;
 
         /// <summary>Lazada API gateway, Thailand.</summary>
-        public const string API_GATEWAY_URL_TH = "https://api.lazada.co.th/rest";
+        public const string API_GATEWAY_URL_TH = IopConstants.UrlLazadaTh;
 
         /// <summary>Lazada API gateway, Philippines.</summary>
-        public const string API_GATEWAY_URL_PH = "https://api.lazada.com.ph/rest";
+        public const string API_GATEWAY_URL_PH = IopConstants.UrlLazadaPh;
 
         /// <summary>Lazada API gateway, Indonesia.</summary>
-        public const string API_GATEWAY_URL_ID = "https://api.lazada.co.id/rest";
+        public const string API_GATEWAY_URL_ID = IopConstants.UrlLazadaId;
 
-        /// <summary>Taobao TW API gateway (token calls work here too, as in the documented samples).</summary>
-        public const string API_GATEWAY_URL_TW = "https://api.taobao.tw/rest";
+        /// <summary>Taobao TW API gateway.</summary>
+        public const string API_GATEWAY_URL_TW = IopConstants.UrlTaobaoTw;
 
         /// <summary>Taobao TW authorization gateway.</summary>
-        public const string API_AUTHORIZATION_URL_TW = "https://auth.taobao.tw/rest";
+        public const string API_AUTHORIZATION_URL_TW = IopConstants.UrlTaobaoTwAuth;
 
         /// <summary>AliExpress system APIs (GOP, including <c>/auth/token/*</c>).</summary>
-        public const string API_GATEWAY_URL_ALIEXPRESS = "https://api-sg.aliexpress.com/rest";
+        public const string API_GATEWAY_URL_ALIEXPRESS = IopConstants.UrlAliexpressRest;
 
-        /// <summary>AliExpress business APIs (TOP, dotted method names). Any AliExpress base works
-        /// for TOP calls: libiop sends them to <c>&lt;host&gt;/sync</c>.</summary>
-        public const string API_GATEWAY_URL_ALIEXPRESS_SYNC = "https://api-sg.aliexpress.com/sync";
+        /// <summary>AliExpress business APIs (TOP, dotted method names).</summary>
+        public const string API_GATEWAY_URL_ALIEXPRESS_SYNC = IopConstants.UrlAliexpressSync;
 
         /// <summary>Alibaba.com open API gateway.</summary>
-        public const string API_GATEWAY_URL_ALIBABA = "https://openapi-api.alibaba.com/rest";
+        public const string API_GATEWAY_URL_ALIBABA = IopConstants.UrlAlibabaCom;
 
-        /// <summary>Lazada OAuth authorization page (add <c>?response_type=code&amp;force_auth=true&amp;redirect_uri=…&amp;client_id=APP_KEY</c>).</summary>
-        public const string OAUTH_AUTHORIZE_URL_LAZADA = "https://auth.lazada.com/oauth/authorize";
+        /// <summary>Lazada OAuth authorization page.</summary>
+        public const string OAUTH_AUTHORIZE_URL_LAZADA = IopConstants.UrlLazadaOauth;
 
-        /// <summary>AliExpress OAuth authorization page (same query parameters as Lazada's).</summary>
-        public const string OAUTH_AUTHORIZE_URL_ALIEXPRESS = "https://api-sg.aliexpress.com/oauth/authorize";
+        /// <summary>AliExpress OAuth authorization page.</summary>
+        public const string OAUTH_AUTHORIZE_URL_ALIEXPRESS = IopConstants.UrlAliexpressOauth;
     }
 }

@@ -4,8 +4,8 @@ declare(strict_types=1);
 
 namespace Iopkit\Enos;
 
-use FFI;
 use FFI\CData;
+use Iopkit\Abi;
 use Iopkit\Native;
 
 /**
@@ -14,7 +14,7 @@ use Iopkit\Native;
  */
 final class EnosToken
 {
-    /** @internal Built by EnosClient. */
+    /** @internal Built by adopt(). */
     public function __construct(
         /** The value to send as `apim-accesstoken`. */
         public readonly string $accessToken,
@@ -24,26 +24,23 @@ final class EnosToken
     }
 
     /**
-     * Copies a native token, then frees it (exactly once, even on failure).
+     * Copies a native token, then frees it.
      *
      * @internal
      */
-    public static function adopt(FFI $f, CData $token): self
+    public static function adopt(CData $token): self
     {
         try {
-            return new self(
-                (string) $f->iop_enos_token_access_token($token),
-                Native::instant((int) $f->iop_enos_token_expires_at_ms($token)),
-            );
+            return new self((string) Abi::enosTokenAccessToken($token), Native::instant(Abi::enosTokenExpiresAtMs($token)));
         } finally {
-            $f->iop_enos_token_free($token);
+            Abi::enosTokenFree($token);
         }
     }
 
     /** Whether the token has expired at $now (default: now). */
     public function isExpired(?\DateTimeInterface $now = null): bool
     {
-        return ($now ?? new \DateTimeImmutable('now', new \DateTimeZone('UTC'))) >= $this->expiresAt;
+        return ($now ?? new \DateTimeImmutable()) >= $this->expiresAt;
     }
 
     /** var_dump()/print_r() never show the token. */

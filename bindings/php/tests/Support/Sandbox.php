@@ -102,6 +102,39 @@ final class Sandbox
         }
     }
 
+    /**
+     * A control endpoint (`$path` after /_sandbox, query included), its JSON answer decoded.
+     *
+     * @return array<string, mixed>
+     */
+    public function control(string $method, string $path): array
+    {
+        [$status, , $body] = Http::request($method, "$this->url/_sandbox$path");
+        if ($status !== 200) {
+            throw new \RuntimeException("sandbox $path: HTTP $status $body");
+        }
+        return json_decode($body, true, 512, JSON_THROW_ON_ERROR);
+    }
+
+    /** The virtual clock, epoch ms. */
+    public function nowMs(): int
+    {
+        return $this->control('GET', '/clock')['now_ms'];
+    }
+
+    /** Every push delivery attempt so far (GET /_sandbox/push/log `deliveries`), optionally of one message id. */
+    public function pushLog(?int $id = null): array
+    {
+        $all = $this->control('GET', '/push/log')['deliveries'];
+        return array_values(array_filter($all, static fn (array $d): bool => $id === null || $d['id'] === $id));
+    }
+
+    /** Delivers every push message due now; returns when done. */
+    public function flushPush(): void
+    {
+        $this->control('POST', '/push/flush');
+    }
+
     public function stop(): void
     {
         if ($this->proc === null) {

@@ -65,8 +65,4 @@ public final class FileItem {
     public byte[] getContent() throws IOException {
         return path != null ? Files.readAllBytes(path) : content.clone();
     }
-
-    byte[] contentForSending() throws IOException {
-        return path != null ? Files.readAllBytes(path) : content;
-    }
 }

@@ -2,304 +2,194 @@ package io.iopkit;
 
 import io.iopkit.internal.Native;
 import java.io.IOException;
-import java.lang.ref.Cleaner;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * A client for one IOP gateway and app, backed by the Rust core: one keep-alive connection pool,
- * signing, TLS verification always on, secrets kept out of every message.
+ * A client for one IOP gateway and app (Lazada, AliExpress, Taobao TW): one keep-alive connection
+ * pool, signing, TLS verification always on, secrets kept out of every message.
  *
  * <pre>{@code
- * try (IopClient client = new IopClient(UrlConstants.API_AUTHORIZATION_URL, appKey, appSecret)) {
- *     Token token = client.createToken(codeFromRedirect);
- *     IopRequest request = new IopRequest("/seller/get");
- *     IopResponse response = client.execute(request, token.getAccessToken());
- *     System.out.println(response.getBody());
- * }
+ * IopClient client = new IopClientImpl(UrlConstants.API_GATEWAY_URL_SG, appKey, appSecret);
+ * IopRequest request = new IopRequest("/seller/get");
+ * IopResponse response = client.execute(request, accessToken);
+ * System.out.println(response.getBody());
  * }</pre>
  *
- * <p><b>Errors.</b> {@code execute} treats a platform error as the official SDKs do: it returns a
- * response whose {@link IopResponse#isSuccess()} is false. Transport failures and unreadable
- * bodies throw an {@link IopException} subclass ({@link IopTimeoutException},
- * {@link IopConnectException}, …; all are {@link ApiException}s). The token helpers
- * {@link #createToken(String)} and {@link #refreshToken(String)} throw
- * {@link IopPlatformException} for platform errors.
- *
- * <p><b>Threads.</b> One client may be used by any number of threads at once, setters included (a
- * call keeps the settings it started with). {@link #close()} waits for calls in flight, then frees
- * the native client; later calls throw {@link IllegalStateException}. A client that is never
- * closed is freed when it becomes unreachable (a {@link Cleaner} is the safety net).
+ * <p>{@code execute} returns a platform error as a response whose {@link IopResponse#isSuccess()}
+ * is false, as the official SDKs do; transport failures throw an {@link IopException} subclass.
+ * Thread-safe (setters included); {@link #close()} frees it, and a {@link java.lang.ref.Cleaner}
+ * frees a client that was never closed.
  */
-public class IopClient implements AutoCloseable {
-    /** The default connect timeout, in milliseconds (the official SDKs' 15 s). */
-    public static final int DEFAULT_CONNECT_TIMEOUT = 15_000;
-    /** The default read timeout, in milliseconds (the official SDKs' 30 s). */
-    public static final int DEFAULT_READ_TIMEOUT = 30_000;
-
-    private final String serverUrl;
-    private final String appKey;
-    private final NativeHandle handle;
+public class IopClient extends ConfiguredClient {
+    /** The strings {@link #sign} computes. */
+    public record Signature(String signString, String sign) {}
 
     /**
-     * A client for {@code serverUrl} (ending in {@code /rest}, or a bare host) with the default
-     * timeouts.
+     * One call of a batch ({@link #executeCalls}): a request with its own access token
+     * ({@code null}: the batch's) and protocol.
+     */
+    public record BatchCall(IopRequest request, String accessToken, Protocol protocol) {
+        /** {@code request} with its own {@code accessToken} ({@code null}: the batch's), protocol {@link Protocol#AUTO}. */
+        public BatchCall(IopRequest request, String accessToken) {
+            this(request, accessToken, Protocol.AUTO);
+        }
+    }
+
+    /**
+     * A client for {@code serverUrl} (ending in {@code /rest}, or a bare host) with the default settings.
      *
-     * @throws IllegalArgumentException if the URL is not {@code https://} (or {@code http://} for
-     *     loopback), or the key or secret is empty
-     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if the core refuses an argument (the cause is the
+     *     {@link IopInvalidArgumentException})
      */
     public IopClient(String serverUrl, String appKey, String appSecret) {
-        this(serverUrl, appKey, appSecret, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
+        super(serverUrl, appKey, config -> Native.clientNew(serverUrl, appKey, appSecret, config),
+                Native::clientFree, Native::clientConfigure);
     }
 
-    /**
-     * A client with explicit timeouts, in milliseconds (the read timeout bounds each phase:
-     * sending, waiting for the response head, reading the body).
-     *
-     * @throws IllegalArgumentException as {@link #IopClient(String, String, String)}, or if a
-     *     timeout is not positive
-     */
+    /** A client with the connect and read timeouts in milliseconds (the official SDKs' constructor). */
     public IopClient(String serverUrl, String appKey, String appSecret, int connectTimeout, int readTimeout) {
-        Objects.requireNonNull(serverUrl, "serverUrl");
-        Objects.requireNonNull(appKey, "appKey");
-        Objects.requireNonNull(appSecret, "appSecret");
-        requirePositive(connectTimeout, "connectTimeout");
-        requirePositive(readTimeout, "readTimeout");
-        long ptr;
-        try {
-            ptr = Native.clientNew(serverUrl, appKey, appSecret, connectTimeout, readTimeout);
-        } catch (IopException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        this.serverUrl = serverUrl;
-        this.appKey = appKey;
-        this.handle = new NativeHandle(this, ptr, Native::clientFree);
-    }
-
-    private static void requirePositive(long value, String name) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be greater than zero, not " + value);
-        }
+        this(serverUrl, appKey, appSecret);
+        setConnectTimeout(connectTimeout);
+        setReadTimeout(readTimeout);
     }
 
     /** The gateway URL as given. */
     public String getServerUrl() {
-        return serverUrl;
+        return url;
     }
-
-    /** The app key. */
-    public String getAppKey() {
-        return appKey;
-    }
-
-    /** The native client, for {@link TokenManager}. */
-    NativeHandle nativeHandle() {
-        return handle;
-    }
-
-    // ---- calls --------------------------------------------------------------------------------
 
     /** Signs and sends {@code request} without a token; the protocol follows the API name. */
     public IopResponse execute(IopRequest request) throws IopException {
-        return execute(request, null, 0);
+        return execute(request, null, Protocol.AUTO);
     }
 
     /** Signs and sends {@code request} with {@code accessToken} ({@code null}: none). */
     public IopResponse execute(IopRequest request, String accessToken) throws IopException {
-        return execute(request, accessToken, 0);
+        return execute(request, accessToken, Protocol.AUTO);
     }
 
     /** Signs and sends {@code request} without a token, with {@code protocol}. */
     public IopResponse execute(IopRequest request, Protocol protocol) throws IopException {
-        return execute(request, null, Objects.requireNonNull(protocol, "protocol").nativeValue());
+        return execute(request, null, protocol);
     }
 
     /**
-     * Signs and sends {@code request} with {@code accessToken} ({@code null}: none) and
-     * {@code protocol}.
+     * Signs and sends {@code request} with {@code accessToken} ({@code null}: none) and {@code protocol}.
      *
      * @return the response; a platform error is a response whose {@code isSuccess()} is false
-     * @throws IopInvalidArgumentException if the request is invalid (no API name, a GOP name that
-     *     is not a path, an empty token, files with GET, …)
-     * @throws IopException on transport failures and unreadable bodies: {@link IopTimeoutException},
-     *     {@link IopConnectException}, {@link IopNetworkException}, {@link IopTlsException},
-     *     {@link IopHttpException}, {@link IopMalformedResponseException}
-     * @throws IllegalStateException if the client is closed
+     * @throws IopException for invalid requests and transport failures ({@link IopTimeoutException}, …)
      */
     public IopResponse execute(IopRequest request, String accessToken, Protocol protocol) throws IopException {
-        return execute(request, accessToken, Objects.requireNonNull(protocol, "protocol").nativeValue());
+        int p = protocol.value();
+        return IopResponse.take(withRequest(request, r -> handle.call(c -> Native.clientExecute(c, r, accessToken, p))));
     }
 
-    private IopResponse execute(IopRequest request, String accessToken, int protocol) throws IopException {
-        Objects.requireNonNull(request, "request");
-        String apiName = request.getApiName();
-        if (apiName == null) {
-            throw new IopInvalidArgumentException("invalid argument `request`: has no API name (call setApiName)");
+    /**
+     * Sends {@code requests} together, at most {@code concurrency} at once over the client's
+     * keep-alive pool on native threads (1 to {@link Native#IOP_MAX_BATCH_CONCURRENCY}, 64; -1: the
+     * default, {@link Native#IOP_DEFAULT_BATCH_CONCURRENCY}, 8), each signed with {@code accessToken}
+     * ({@code null}: none), and returns when all have ended: one {@link BatchResult} per request,
+     * in input order, holding what {@link #execute(IopRequest, String)} would have returned or
+     * thrown. A failed call does not stop the others and is not thrown.
+     *
+     * @throws IopInvalidArgumentException for an invalid concurrency or a request the library
+     *     refuses before sending (a NUL character, a file that cannot be read)
+     */
+    public List<BatchResult> executeBatch(List<IopRequest> requests, String accessToken, int concurrency)
+            throws IopException {
+        List<BatchCall> calls = new ArrayList<>(requests.size());
+        for (IopRequest request : requests) {
+            calls.add(new BatchCall(request, null));
         }
-        String[] params = request.flatParams();
-        String[] headers = request.flatHeaders();
-        Map<String, FileItem> files = request.files();
-        String[] fileNames = new String[files.size() * 3];
-        byte[][] contents = new byte[files.size()][];
-        int i = 0;
-        for (Map.Entry<String, FileItem> f : files.entrySet()) {
-            String mimeType = f.getValue().getMimeType();
-            fileNames[3 * i] = f.getKey();
-            fileNames[3 * i + 1] = f.getValue().getFileName();
-            fileNames[3 * i + 2] = mimeType == null ? "" : mimeType;
-            try {
-                contents[i] = f.getValue().contentForSending();
-            } catch (IOException e) {
-                IopInvalidArgumentException ex = new IopInvalidArgumentException(
-                        "invalid argument `file`: cannot read " + f.getValue().getFileName() + ": " + e.getMessage());
-                ex.initCause(e);
-                throw ex;
+        return executeCalls(calls, accessToken, concurrency);
+    }
+
+    /** As {@link #executeBatch(List, String, int)} at the default concurrency (8). */
+    public List<BatchResult> executeBatch(List<IopRequest> requests, String accessToken) throws IopException {
+        return executeBatch(requests, accessToken, Native.IOP_USE_DEFAULT);
+    }
+
+    /**
+     * As {@link #executeBatch(List, String, int)}, each call with its own token (when not
+     * {@code null}; else {@code accessToken}) and protocol.
+     */
+    public List<BatchResult> executeCalls(List<BatchCall> calls, String accessToken, int concurrency)
+            throws IopException {
+        long batch = Native.batchNew();
+        try {
+            for (BatchCall call : calls) {
+                String token = call.accessToken() != null ? call.accessToken() : accessToken;
+                int p = call.protocol().value();
+                withRequest(call.request(), r -> { Native.batchAdd(batch, r, token, p); return null; });
             }
-            i++;
+            handle.call(c -> { Native.clientExecuteBatch(c, batch, concurrency); return null; });
+            List<BatchResult> results = new ArrayList<>(calls.size());
+            for (int i = 0; i < calls.size(); i++) {
+                try {
+                    results.add(new BatchResult(IopResponse.take(Native.batchTakeResponse(batch, i)), null));
+                } catch (IopException e) {
+                    results.add(new BatchResult(null, e));
+                }
+            }
+            return results;
+        } finally {
+            Native.batchFree(batch); // and every outcome not taken
         }
-        boolean get = request.getHttpMethod().equals("GET");
-        return handle.call(ptr -> Native.execute(ptr, apiName, params, headers, fileNames, contents, get, accessToken,
-                protocol));
     }
 
     /**
-     * Exchanges a one-time authorization {@code code} for a token ({@code /auth/token/create},
-     * GOP). Use a client on the authorization gateway ({@link UrlConstants#API_AUTHORIZATION_URL},
-     * {@link UrlConstants#API_AUTHORIZATION_URL_TW}, {@link UrlConstants#API_GATEWAY_URL_AE}).
-     *
-     * @throws IopPlatformException for a platform error ({@code InvalidCode}: expired, used, or
-     *     from another app), with its code, type, request id and HTTP status
-     * @throws IopInvalidArgumentException if {@code code} is empty
-     * @throws IopException for transport failures, as {@code execute}
+     * What {@code execute} would sign at {@code timestampMs} (epoch milliseconds; -1: now): the string to
+     * sign (it holds the parameter values, never the secret) and the signature.
      */
+    public Signature sign(IopRequest request, String accessToken, Protocol protocol, long timestampMs)
+            throws IopException {
+        int p = protocol.value();
+        Object[] out = withRequest(request, r -> handle.call(c -> Native.clientSign(c, r, accessToken, p, timestampMs)));
+        return new Signature((String) out[0], (String) out[1]);
+    }
+
+    /** Exchanges a one-time authorization {@code code} ({@code /auth/token/create}); platform errors throw {@link IopPlatformException}. */
     public Token createToken(String code) throws IopException {
-        Objects.requireNonNull(code, "code");
-        return handle.call(ptr -> Native.createToken(ptr, code));
+        return Token.take(handle.call(c -> Native.tokenCreate(c, code)));
     }
 
-    /**
-     * Refreshes a token ({@code /auth/token/refresh}, GOP). The returned refresh token replaces the
-     * old one, which the platform treats as dead from now on: store the new one.
-     *
-     * @throws IopPlatformException for a platform error ({@code IllegalRefreshToken},
-     *     {@code AUTH_TYPE_UNSUPPORTED}, …)
-     * @throws IopInvalidArgumentException if {@code refreshToken} is empty
-     * @throws IopException for transport failures, as {@code execute}
-     */
+    /** Refreshes a token ({@code /auth/token/refresh}): store the new refresh token, the old one is dead. */
     public Token refreshToken(String refreshToken) throws IopException {
-        Objects.requireNonNull(refreshToken, "refreshToken");
-        return handle.call(ptr -> Native.refreshToken(ptr, refreshToken));
+        return Token.take(handle.call(c -> Native.tokenRefresh(c, refreshToken)));
     }
 
-    // ---- settings -----------------------------------------------------------------------------
-
-    /** Sets the connect timeout in milliseconds (calls already running keep theirs). */
-    public void setConnectTimeout(int connectTimeout) {
-        requirePositive(connectTimeout, "connectTimeout");
-        configure(connectTimeout, 0, null, -1, 0);
-    }
-
-    /** Sets the read timeout in milliseconds (calls already running keep theirs). */
-    public void setReadTimeout(int readTimeout) {
-        requirePositive(readTimeout, "readTimeout");
-        configure(0, readTimeout, null, -1, 0);
-    }
-
-    /** Sets the {@code partner_id} system parameter (default {@code iopkit-<version>}). */
-    public void setPartnerId(String partnerId) {
-        if (Objects.requireNonNull(partnerId, "partnerId").isEmpty()) {
-            throw new IllegalArgumentException("partnerId must not be empty");
+    /** Runs {@code call} with a native copy of {@code request}, freed afterwards. */
+    private static <T> T withRequest(IopRequest request, NativeHandle.Call<T> call) throws IopException {
+        long r = Native.requestNew(Objects.requireNonNull(request, "request").getApiName());
+        try {
+            for (Map.Entry<String, String> e : request.getApiParams().entrySet()) {
+                Native.requestAddParam(r, e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, FileItem> f : request.getFileParams().entrySet()) {
+                FileItem file = f.getValue();
+                byte[] content;
+                try {
+                    content = file.getContent();
+                } catch (IOException e) {
+                    IopException ex = new IopInvalidArgumentException("invalid argument `file`: cannot read "
+                            + file.getFileName() + ": " + e.getMessage());
+                    ex.initCause(e);
+                    throw ex;
+                }
+                Native.requestAddFile(r, f.getKey(), file.getFileName(), file.getMimeType(), content);
+            }
+            for (Map.Entry<String, String> h : request.getHeaderParams()) {
+                Native.requestAddHeader(r, h.getKey(), h.getValue());
+            }
+            if (request.getHttpMethod().equals("GET")) {
+                Native.requestSetHttpMethod(r, Native.IOP_HTTP_GET);
+            }
+            return call.apply(r);
+        } finally {
+            Native.requestFree(r);
         }
-        configure(0, 0, partnerId, -1, 0);
-    }
-
-    /**
-     * Allows plain {@code http://} to hosts other than loopback (never recommended: the
-     * signature and tokens travel in clear text). Off by default.
-     */
-    public void setAllowInsecureHttp(boolean allow) {
-        configure(0, 0, null, allow ? 1 : 0, 0);
-    }
-
-    /** Sets the largest response body accepted, in bytes (default 8 MiB). */
-    public void setMaxResponseBytes(long maxResponseBytes) {
-        requirePositive(maxResponseBytes, "maxResponseBytes");
-        configure(0, 0, null, -1, maxResponseBytes);
-    }
-
-    /**
-     * Trusts the CA certificates of a PEM bundle instead of the built-in roots (for
-     * TLS-intercepting proxies); {@code null} restores the built-in roots. Verification is never
-     * turned off.
-     *
-     * @throws IllegalArgumentException if the bundle holds no valid PEM certificate
-     */
-    public void setCaBundle(String pem) {
-        byte[] bytes = pem == null ? null : pem.getBytes(StandardCharsets.UTF_8);
-        handle.configure(ptr -> {
-            Native.clientSetCaBundle(ptr, bytes);
-            return null;
-        });
-    }
-
-    /**
-     * As {@link #setCaBundle(String)} with the PEM file at {@code pemFile}, read now.
-     *
-     * @throws IllegalArgumentException if the file cannot be read or holds no valid PEM
-     *     certificate
-     */
-    public void setCaBundleFile(Path pemFile) {
-        byte[] bytes = PemFile.read(pemFile);
-        handle.configure(ptr -> {
-            Native.clientSetCaBundle(ptr, bytes);
-            return null;
-        });
-    }
-
-    /**
-     * Sets how many times a call is re-sent after a connect failure ({@link IopConnectException}:
-     * the connection could not be made, so the request never reached the server); default 2, at
-     * most 10, 0 turns retries off. Each retry is signed afresh, after a short backoff (100 ms
-     * doubling up to 1 s, with jitter). Nothing else is ever retried: a call that may have arrived
-     * (a timeout, a reset, a bad answer) is never sent twice.
-     *
-     * @throws IllegalArgumentException if {@code retries} is negative or over 10
-     */
-    public void setMaxConnectRetries(int retries) {
-        handle.configure(ptr -> {
-            Native.clientSetMaxConnectRetries(ptr, retries);
-            return null;
-        });
-    }
-
-    private void configure(long connectMs, long readMs, String partnerId, int allowInsecure, long maxBytes) {
-        handle.configure(ptr -> {
-            Native.clientConfigure(ptr, connectMs, readMs, partnerId, allowInsecure, maxBytes);
-            return null;
-        });
-    }
-
-    // ---- lifetime -----------------------------------------------------------------------------
-
-    /** True once {@link #close()} has been called. */
-    public boolean isClosed() {
-        return handle.isClosed();
-    }
-
-    /**
-     * Frees the native client after the calls in flight return. Idempotent; later calls throw
-     * {@link IllegalStateException}.
-     */
-    @Override
-    public void close() {
-        handle.close();
-    }
-
-    @Override
-    public String toString() {
-        return getClass().getSimpleName() + "{serverUrl=" + serverUrl + ", appKey=" + appKey + "}";
     }
 }

@@ -1,9 +1,6 @@
 package io.iopkit;
 
-/**
- * The official SDKs' name for the client ({@code IopClient client = new IopClientImpl(url, appkey,
- * appSecret);}); identical to {@link IopClient}.
- */
+/** The official SDKs' name for the client ({@code IopClient client = new IopClientImpl(url, appkey, appSecret);}). */
 public class IopClientImpl extends IopClient {
     /** See {@link IopClient#IopClient(String, String, String)}. */
     public IopClientImpl(String serverUrl, String appKey, String appSecret) {

@@ -9,17 +9,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An API call to make: its name, business parameters, files, headers and HTTP method, as in the
- * official SDKs. Values are signed and sent exactly as given (empty values included).
- *
- * <p>A plain, mutable object: do not change it while another thread executes it. The client
- * validates it when it is executed (an invalid one fails with {@link IopInvalidArgumentException}).
+ * An API call to make, as in the official SDKs: its name, business parameters, files, headers and
+ * HTTP method. A plain, mutable Java object copied into a native request when executed (which is
+ * when the library validates it); do not change it while another thread executes it.
  */
 public class IopRequest {
     private String apiName;
     private final Map<String, String> params = new LinkedHashMap<>();
     private final Map<String, FileItem> files = new LinkedHashMap<>();
-    private final List<String[]> headers = new ArrayList<>();
+    private final List<Map.Entry<String, String>> headers = new ArrayList<>();
     private String httpMethod = "POST";
 
     /** A request whose API name is set later with {@link #setApiName(String)}. */
@@ -38,7 +36,7 @@ public class IopRequest {
 
     /** Sets the API name. */
     public void setApiName(String apiName) {
-        this.apiName = Objects.requireNonNull(apiName, "apiName");
+        this.apiName = apiName;
     }
 
     /** The API name, or {@code null} when not set. */
@@ -46,12 +44,8 @@ public class IopRequest {
         return apiName;
     }
 
-    /**
-     * Adds or replaces a business parameter. A {@code null} value is ignored, as in the official
-     * SDKs; an empty value is sent (and signed) as is. {@code sign} is reserved.
-     */
+    /** Adds or replaces a business parameter; a {@code null} value is ignored, as in the official SDKs. */
     public void addApiParameter(String key, String value) {
-        Objects.requireNonNull(key, "key");
         if (value != null) {
             params.put(key, value);
         }
@@ -59,7 +53,7 @@ public class IopRequest {
 
     /** Attaches a file, sent as a multipart part (POST only; not signed). */
     public void addFileParameter(String key, FileItem file) {
-        files.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(file, "file"));
+        files.put(key, Objects.requireNonNull(file, "file"));
     }
 
     /** Attaches in-memory content as a file. */
@@ -69,7 +63,7 @@ public class IopRequest {
 
     /** Adds an HTTP header sent with the request (not signed). */
     public void addHeaderParameter(String name, String value) {
-        headers.add(new String[] {Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value")});
+        headers.add(new java.util.AbstractMap.SimpleImmutableEntry<>(name, value));
     }
 
     /** {@code GET} (parameters in the query) or {@code POST} (form body, the default), any case. */
@@ -86,7 +80,7 @@ public class IopRequest {
         return httpMethod;
     }
 
-    /** The business parameters (read-only view). */
+    /** The business parameters, in order (read-only view). */
     public Map<String, String> getApiParams() {
         return Collections.unmodifiableMap(params);
     }
@@ -96,37 +90,9 @@ public class IopRequest {
         return Collections.unmodifiableMap(files);
     }
 
-    /** The headers as {@code name: value} pairs, in order (a copy). */
+    /** The headers as {@code name: value} pairs, in order (read-only view). */
     public List<Map.Entry<String, String>> getHeaderParams() {
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        for (String[] h : headers) {
-            out.add(Map.entry(h[0], h[1]));
-        }
-        return out;
-    }
-
-    String[] flatParams() {
-        String[] out = new String[params.size() * 2];
-        int i = 0;
-        for (Map.Entry<String, String> e : params.entrySet()) {
-            out[i++] = e.getKey();
-            out[i++] = e.getValue();
-        }
-        return out;
-    }
-
-    String[] flatHeaders() {
-        String[] out = new String[headers.size() * 2];
-        int i = 0;
-        for (String[] h : headers) {
-            out[i++] = h[0];
-            out[i++] = h[1];
-        }
-        return out;
-    }
-
-    Map<String, FileItem> files() {
-        return files;
+        return Collections.unmodifiableList(headers);
     }
 
     @Override

@@ -1,137 +1,73 @@
 package io.iopkit;
 
 import io.iopkit.internal.Native;
-import java.lang.ref.Cleaner;
+import io.iopkit.internal.StoreCallbacks;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
-import java.util.Objects;
 
 /**
- * A token store implemented by the native library ({@link MemoryTokenStore},
- * {@link FileTokenStore}, {@link RedisTokenStore}): its {@link TokenStore} methods call the native store, and managers
- * use it directly. Package-private base class.
- *
- * <p>Closing it (or the {@link Cleaner}, once it is unreachable) frees the handle and releases
- * the locks taken through {@link #lock}; managers created with it keep using the store.
+ * A token store kept by the native library ({@link MemoryTokenStore}, {@link FileTokenStore},
+ * {@link RedisTokenStore}). Managers use it directly and keep it alive: closing it (or the
+ * {@link java.lang.ref.Cleaner}, once it is unreachable) only frees this handle.
  */
-abstract class NativeTokenStore implements TokenStore, AutoCloseable {
+public abstract class NativeTokenStore implements AutoCloseable {
     private final NativeHandle handle;
 
-    /** Makes a native store. */
-    interface Create {
-        long create() throws IopException;
+    NativeTokenStore(NativeHandle.Call<Long> create) {
+        this.handle = new NativeHandle(this, NativeHandle.create(create), Native::tokenStoreFree);
     }
 
-    /** Takes ownership of the store handle {@code create} makes. */
-    NativeTokenStore(Create create) {
-        long ptr;
-        try {
-            ptr = create.create();
-        } catch (IopException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        this.handle = new NativeHandle(this, ptr, Native::storeFree);
+    /** A native call with a store pointer and the callbacks it was made with (0: none). */
+    interface StoreCall<T> {
+        T apply(long store, long callbacks) throws IopException;
     }
 
     /**
-     * Runs {@code call} with the native store of {@code store}: the store's own for a native
-     * store, or for an application's store a callback store wrapping it, freed afterwards (a
-     * manager made in {@code call} keeps its own reference to it).
+     * Runs {@code call} with the native store of {@code store}: its own, or for an application's
+     * {@link TokenStore} a callback store made for the call (freed afterwards; the callbacks are
+     * freed too unless {@code keepCallbacks}: then the caller owns them).
      */
-    static <T> T withNative(TokenStore store, NativeHandle.Call<T> call) throws IopException {
-        Objects.requireNonNull(store, "store");
+    static <T> T with(Object store, boolean keepCallbacks, StoreCall<T> call) throws IopException {
         if (store instanceof NativeTokenStore n) {
-            return n.handle.call(call);
+            return n.handle.call(s -> call.apply(s, 0));
         }
-        long ptr = Native.storeCallbackNew(store);
+        long callbacks = StoreCallbacks.create((TokenStore) store);
+        boolean ok = false;
         try {
-            return call.apply(ptr);
+            long s = Native.tokenStoreNewCallback(callbacks);
+            try {
+                T result = call.apply(s, callbacks);
+                ok = true;
+                return result;
+            } finally {
+                Native.tokenStoreFree(s);
+            }
         } finally {
-            Native.storeFree(ptr);
+            if (!ok || !keepCallbacks) {
+                StoreCallbacks.free(callbacks);
+            }
         }
     }
 
-    /** {@link TokenStore#reauthorizationDue} for any store. */
-    static List<ReauthorizationDue> due(TokenStore store, Duration within) throws IopException {
-        long ms = millis(Objects.requireNonNull(within, "within"));
-        return Collections.unmodifiableList(Arrays.asList(withNative(store, ptr -> Native.storeDue(ptr, ms))));
+    static String listDue(Object store, Duration within) throws IopException {
+        return with(store, false, (s, c) -> Native.tokenStoreListDue(s, within.toMillis()));
     }
 
-    /** {@code d} in milliseconds, saturated at {@code Long.MAX_VALUE} (negative stays negative). */
-    static long millis(Duration d) {
-        return d.compareTo(Duration.ofMillis(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE
-                : d.compareTo(Duration.ofMillis(Long.MIN_VALUE)) < 0 ? Long.MIN_VALUE : d.toMillis();
+    /** As {@link TokenStore#listDue}. */
+    public String listDue(Duration within) throws IopException {
+        return listDue(this, within);
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalStateException if the store is closed
-     */
-    @Override
-    public String load(String account) throws IopException {
-        Objects.requireNonNull(account, "account");
-        return handle.call(ptr -> Native.storeLoad(ptr, account));
+    /** As {@link TokenStore#applyPush}. */
+    public long applyPush(PushMessage message) throws IopException {
+        return with(this, false, (s, c) -> message.handle.call(m -> Native.tokenStoreApplyPush(s, m)));
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IopInvalidArgumentException if {@code recordJson} is not a record's JSON text or
-     *     {@code expectedVersion} is negative
-     */
-    @Override
-    public boolean compareAndSwap(String account, long expectedVersion, String recordJson) throws IopException {
-        Objects.requireNonNull(account, "account");
-        Objects.requireNonNull(recordJson, "recordJson");
-        return handle.call(ptr -> Native.storeCompareAndSwap(ptr, account, expectedVersion, recordJson));
-    }
-
-    /**
-     * {@inheritDoc} The lock is held until {@link #unlock} (from any thread) or until the store
-     * is closed.
-     *
-     * @throws IopInvalidArgumentException if {@code timeoutMillis} is negative
-     */
-    @Override
-    public boolean lock(String account, long timeoutMillis) throws IopException {
-        Objects.requireNonNull(account, "account");
-        return handle.call(ptr -> Native.storeLock(ptr, account, timeoutMillis));
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IopInvalidArgumentException if no lock of {@code account} was taken through this
-     *     store
-     */
-    @Override
-    public void unlock(String account) throws IopException {
-        Objects.requireNonNull(account, "account");
-        handle.call(ptr -> {
-            Native.storeUnlock(ptr, account);
-            return null;
-        });
-    }
-
-    /** Every account with a record, sorted. */
-    @Override
-    public List<String> accounts() throws IopException {
-        return Collections.unmodifiableList(Arrays.asList(handle.call(Native::storeAccounts)));
-    }
-
-    /** True once {@link #close()} has been called (or the Cleaner freed the store). */
+    /** True once {@link #close()} has been called (or the Cleaner freed the handle). */
     public boolean isClosed() {
         return handle.isClosed();
     }
 
-    /**
-     * Frees the native store handle after the calls in flight return, releasing the locks taken
-     * through {@link #lock}; managers created with this store keep using it. Idempotent; later
-     * calls of this object throw {@link IllegalStateException}.
-     */
+    /** Frees this handle (managers made with the store keep using it); idempotent. */
     @Override
     public void close() {
         handle.close();

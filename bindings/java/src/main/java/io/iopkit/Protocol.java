@@ -1,17 +1,23 @@
 package io.iopkit;
 
-/**
- * The two IOP call styles. {@link IopClient#execute(IopRequest)} picks one from the API name
- * (GOP for paths such as {@code /auth/token/create}, TOP for dotted names such as
- * {@code aliexpress.ds.category.get}); the overloads taking a {@code Protocol} force it.
- */
-public enum Protocol {
-    /** Path-style API names: URL {@code <base>/rest<path>}, the path prefixes the string to sign. */
-    GOP,
-    /** Dotted method names: URL {@code <host>/sync}, {@code method} parameter, token sent as {@code session}. */
-    TOP;
+import io.iopkit.internal.Native;
 
-    int nativeValue() {
-        return this == GOP ? 1 : 2;
+/** The IOP call styles ({@code IopProtocol}); {@link #AUTO} picks GOP for paths, TOP for dotted names. */
+public enum Protocol {
+    /** GOP for path-style API names ({@code /auth/token/create}), TOP for dotted ones. */
+    AUTO(Native.IOP_PROTOCOL_AUTO),
+    /** Path-style API names: URL {@code <base>/rest<path>}, the path prefixes the string to sign. */
+    GOP(Native.IOP_PROTOCOL_GOP),
+    /** Dotted method names: URL {@code <host>/sync}, token sent as {@code session}. */
+    TOP(Native.IOP_PROTOCOL_TOP);
+
+    private final int value;
+
+    Protocol(int value) {
+        this.value = value;
+    }
+
+    int value() {
+        return value;
     }
 }

@@ -1,197 +1,142 @@
 package io.iopkit;
 
 import io.iopkit.internal.Native;
-import java.lang.ref.Cleaner;
+import io.iopkit.internal.StoreCallbacks;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Always-valid access tokens for one account: a seller of an IOP app (Lazada, AliExpress,
- * Taobao TW), or an EnOS app ({@link #forEnos}).
+ * Always-valid access tokens for one account: a seller of an IOP app, or an EnOS app
+ * ({@link #forEnos}). The store is a built-in {@link NativeTokenStore} or the application's
+ * {@link TokenStore}.
  *
  * <pre>{@code
- * TokenStore store = new FileTokenStore(Path.of("/var/lib/myapp/tokens.json"));
  * try (IopClient client = new IopClient(UrlConstants.API_GATEWAY_URL_SG, appKey, appSecret);
+ *         FileTokenStore store = new FileTokenStore(Path.of("/var/lib/myapp/tokens.json"));
  *         TokenManager tokens = new TokenManager(client, store, sellerId)) {
  *     tokens.createToken(codeFromRedirect);                 // once, after the seller authorizes
- *     IopResponse r = client.execute(new IopRequest("/seller/get"), tokens.accessToken());
+ *     IopResponse r = client.execute(new IopRequest("/seller/get"), tokens.getAccessToken());
  * } catch (IopReauthorizationRequiredException e) {         // the grant is dead: authorize again
- *     redirectSellerTo(Authorization.authorizeUrl(...));
  * }
  * }</pre>
  *
- * <p>{@link #accessToken()} returns a token valid for more than the refresh margin (30 minutes
- * by default), refreshing it first when needed: <b>once per window</b>, however many threads
- * (single flight in the process) and processes (the store's lock) ask at the same time; the new
- * pair is stored before anyone receives it, so a rotated refresh token is never lost. A grant that
- * only a new authorization can fix (the platform refused the refresh token, it expired, or the
- * grant cannot be refreshed) is recorded once and never sent again; its access token is served
- * while it lasts, then {@link IopReauthorizationRequiredException} is thrown. Other refresh
- * failures (a timeout, say) return the stored token while it has not expired.
- *
- * <p><b>Threads and lifetime.</b> Share one manager per account between any number of threads.
- * The manager keeps its client and store alive (natively and, for the store, from Java), so
- * closing the client or the store first is fine. {@link #close()} waits for calls in flight and
- * is idempotent; later calls throw {@link IllegalStateException}; an unclosed manager is freed by
- * a {@link Cleaner} once unreachable.
+ * <p>{@link #getAccessToken()} refreshes once per window however many threads and processes ask.
+ * Thread-safe. The manager keeps its client and store alive natively; {@link #close()} is
+ * idempotent, and a {@link java.lang.ref.Cleaner} frees a manager that was never closed.
  */
 public final class TokenManager implements AutoCloseable {
-    /** The default refresh margin: refresh when less than 30 minutes are left. */
-    public static final Duration DEFAULT_REFRESH_MARGIN = Duration.ofMinutes(30);
+    /** The default refresh margin ({@code IOP_DEFAULT_REFRESH_MARGIN_MS}). */
+    public static final Duration DEFAULT_REFRESH_MARGIN = Duration.ofMillis(Native.IOP_DEFAULT_REFRESH_MARGIN_MS);
+
+    /** Makes the native manager: {@code (client, store, marginMs)}. */
+    private interface Create {
+        long create(long client, long store, long marginMs) throws IopException;
+    }
 
     private final NativeHandle handle;
-    private final TokenStore store; // kept reachable as long as the manager is
+    private final Object store;
     private final String account;
-    private final Duration refreshMargin;
 
-    /** Makes the native manager from the client and store handles and the margin in ms (-1: default). */
-    private interface Create {
-        long create(long clientPtr, long storePtr, long marginMs) throws IopException;
-    }
-
-    private TokenManager(TokenStore store, String account, Duration refreshMargin, NativeHandle client,
-            Create create) {
+    private TokenManager(NativeHandle client, Object store, String account, Duration margin, Create create) {
         Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(account, "account");
-        if (refreshMargin != null && refreshMargin.isNegative()) {
-            throw new IllegalArgumentException("refreshMargin must not be negative, not " + refreshMargin);
-        }
-        long marginMs = refreshMargin == null ? -1 : NativeTokenStore.millis(refreshMargin);
-        long ptr;
-        try {
-            ptr = client.call(c -> NativeTokenStore.withNative(store, s -> create.create(c, s, marginMs)));
-        } catch (IopException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        long marginMs = margin == null ? Native.IOP_USE_DEFAULT : margin.toMillis();
+        long[] made = NativeHandle.create(p -> client.call(c -> NativeTokenStore.with(store, true,
+                (s, callbacks) -> new long[] {create.create(c, s, marginMs), callbacks})));
         this.store = store;
         this.account = account;
-        this.refreshMargin = refreshMargin == null ? DEFAULT_REFRESH_MARGIN : refreshMargin;
-        this.handle = new NativeHandle(this, ptr, Native::managerFree);
+        long callbacks = made[1];
+        this.handle = new NativeHandle(this, made[0], m -> {
+            Native.tokenManagerFree(m);
+            StoreCallbacks.free(callbacks);
+        });
     }
 
-    /**
-     * A manager for the seller {@code account} (any stable key, e.g. the seller id) of
-     * {@code client}'s app, keeping tokens in {@code store}, with the default refresh margin.
-     * Store a grant first with {@link #createToken} or {@link #storeGrant}.
-     *
-     * @throws IllegalArgumentException if {@code account} is empty
-     * @throws IllegalStateException if the client or a native store is closed
-     * @throws NullPointerException if an argument is {@code null}
-     */
+    /** A manager for the seller {@code account} of {@code client}'s app, with the default margin. */
+    public TokenManager(IopClient client, NativeTokenStore store, String account) {
+        this(client, store, account, null);
+    }
+
+    /** As {@link #TokenManager(IopClient, NativeTokenStore, String)}, refreshing when less than {@code refreshMargin} is left. */
+    public TokenManager(IopClient client, NativeTokenStore store, String account, Duration refreshMargin) {
+        this(client.handle, store, account, refreshMargin, (c, s, m) -> Native.tokenManagerNew(c, s, account, m));
+    }
+
+    /** A manager keeping tokens in the application's {@code store}. */
     public TokenManager(IopClient client, TokenStore store, String account) {
         this(client, store, account, null);
     }
 
-    /**
-     * As {@link #TokenManager(IopClient, TokenStore, String)}, refreshing when less than
-     * {@code refreshMargin} is left ({@code null}: the default, 30 minutes).
-     *
-     * @throws IllegalArgumentException if {@code account} is empty or the margin negative
-     */
+    /** As {@link #TokenManager(IopClient, TokenStore, String)} with a refresh margin ({@code null}: the default). */
     public TokenManager(IopClient client, TokenStore store, String account, Duration refreshMargin) {
-        this(store, account, refreshMargin, Objects.requireNonNull(client, "client").nativeHandle(),
-                (c, s, m) -> Native.managerNew(c, s, account, m));
+        this(client.handle, store, account, refreshMargin, (c, s, m) -> Native.tokenManagerNew(c, s, account, m));
     }
 
-    /**
-     * A manager for the app token of an EnOS {@code client}, kept under {@code account} in
-     * {@code store}, with the default refresh margin. No authorization step: the first
-     * {@link #accessToken()} gets a token from the token service.
-     *
-     * @throws IllegalArgumentException if {@code account} is empty
-     * @throws NullPointerException if an argument is {@code null}
-     */
-    public static TokenManager forEnos(EnosClient client, TokenStore store, String account) {
-        return forEnos(client, store, account, null);
+    /** A manager for the app token of an EnOS {@code client} (no authorization step), kept under {@code account}. */
+    public static TokenManager forEnos(EnosClient client, NativeTokenStore store, String account, Duration refreshMargin) {
+        return new TokenManager(client.handle, store, account, refreshMargin,
+                (c, s, m) -> Native.tokenManagerNewEnos(c, s, account, m));
     }
 
-    /** As {@link #forEnos(EnosClient, TokenStore, String)} with a refresh margin ({@code null}: the default). */
+    /** As {@link #forEnos(EnosClient, NativeTokenStore, String, Duration)} with the application's store. */
     public static TokenManager forEnos(EnosClient client, TokenStore store, String account, Duration refreshMargin) {
-        NativeHandle c = Objects.requireNonNull(client, "client").nativeHandle();
-        return new TokenManager(store, account, refreshMargin, c, (p, s, m) -> Native.managerNewEnos(p, s, account, m));
-    }
-
-    // ---- tokens ---------------------------------------------------------------------------------
-
-    /**
-     * An access token valid for more than the refresh margin, refreshing first when needed (once
-     * per window, whatever the number of threads and processes asking).
-     *
-     * @throws IopReauthorizationRequiredException when nothing is stored, or the grant is dead and
-     *     its access token has expired: the seller must authorize the app again
-     * @throws IopException when a needed refresh failed and the stored token has expired
-     *     ({@link IopTimeoutException}, …); {@link IopInternalException} when a method of an
-     *     application's store threw (the cause)
-     * @throws IllegalStateException if the manager is closed
-     */
-    public String accessToken() throws IopException {
-        return handle.call(Native::managerAccessToken);
+        return new TokenManager(client.handle, store, account, refreshMargin,
+                (c, s, m) -> Native.tokenManagerNewEnos(c, s, account, m));
     }
 
     /**
-     * Exchanges the authorization {@code code} the seller's redirect brought
-     * ({@code /auth/token/create}) and stores the grant as this account's, replacing what was
-     * stored. IOP managers only.
+     * An access token valid for more than the refresh margin, refreshing first when needed.
      *
-     * @return the stored record
-     * @throws IopPlatformException if the platform refuses the code ({@code InvalidCode}, …)
-     * @throws IopInvalidArgumentException for an EnOS manager, or an empty code
+     * @throws IopReauthorizationRequiredException when the seller must authorize the app again
+     * @throws IopException when a needed refresh failed and the stored token has expired; a
+     *     failure of an application's store has the store's exception as its cause
      */
-    public TokenRecord createToken(String code) throws IopException {
-        Objects.requireNonNull(code, "code");
-        return handle.call(ptr -> Native.managerCreateToken(ptr, code));
+    public String getAccessToken() throws IopException {
+        return handle.call(Native::tokenManagerGetAccessToken);
     }
 
-    /**
-     * Stores {@code token} (from {@link IopClient#createToken}, say) as this account's grant,
-     * replacing what was stored.
-     *
-     * @return the stored record
-     * @throws IopInvalidArgumentException if the token has no access token
-     */
-    public TokenRecord storeGrant(Token token) throws IopException {
-        Objects.requireNonNull(token, "token");
-        Instant refreshExpiresAt = token.getRefreshExpiresAt();
-        return handle.call(ptr -> Native.managerStoreGrant(ptr, token.getAccessToken(), token.getRefreshToken(),
-                token.getExpiresAt().toEpochMilli(), refreshExpiresAt != null,
-                refreshExpiresAt == null ? 0 : refreshExpiresAt.toEpochMilli(), token.canRefresh(),
-                token.getSellerId(), token.getCountry()));
+    /** Exchanges the authorization {@code code} ({@code /auth/token/create}) and stores the grant (IOP managers). */
+    public void createToken(String code) throws IopException {
+        handle.call(m -> {
+            Native.tokenManagerCreateToken(m, code);
+            return null;
+        });
     }
 
-    /** The account's stored record, or {@code null} when nothing is stored. */
-    public TokenRecord record() throws IopException {
-        return handle.call(Native::managerRecord);
+    /** Stores {@code token} (from {@link IopClient#createToken}, say) as the account's grant. */
+    public void storeGrant(Token token) throws IopException {
+        long t = Native.tokenFromJson(token.toJson());
+        try {
+            handle.call(m -> {
+                Native.tokenManagerStoreGrant(m, t);
+                return null;
+            });
+        } finally {
+            Native.tokenFree(t);
+        }
     }
 
-    // ---- properties -----------------------------------------------------------------------------
+    /** The account's stored record as the library's JSON (holds the tokens), or {@code null} when none is stored. */
+    public String loadRecord() throws IopException {
+        String json = handle.call(Native::tokenManagerLoadRecord);
+        return "null".equals(json) ? null : json;
+    }
 
     /** The account this manager serves. */
     public String getAccount() {
         return account;
     }
 
-    /** The store the tokens are kept in. */
-    public TokenStore getStore() {
+    /** The store the tokens are kept in (a {@link NativeTokenStore} or a {@link TokenStore}). */
+    public Object getStore() {
         return store;
     }
-
-    /** The refresh margin. */
-    public Duration getRefreshMargin() {
-        return refreshMargin;
-    }
-
-    // ---- lifetime -------------------------------------------------------------------------------
 
     /** True once {@link #close()} has been called (or the Cleaner freed the manager). */
     public boolean isClosed() {
         return handle.isClosed();
     }
 
-    /**
-     * Frees the native manager after the calls in flight return (the stored tokens stay in the
-     * store). Idempotent; later calls throw {@link IllegalStateException}.
-     */
+    /** Frees the native manager after the calls in flight return (the tokens stay stored); idempotent. */
     @Override
     public void close() {
         handle.close();
@@ -199,6 +144,6 @@ public final class TokenManager implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TokenManager{account=" + account + ", store=" + store + ", refreshMargin=" + refreshMargin + "}";
+        return "TokenManager{account=" + account + ", store=" + store + "}";
     }
 }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.iopkit.internal.Native;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,15 +17,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** Transport failures, bad arguments, the error-kind mapping and the panic boundary. */
+/** Transport failures (each status's exception from a real call), bad arguments, the status → exception table. */
 class ErrorsTest {
 
     /** A one-shot loopback server: each accepted connection is handed to {@code handler}. */
@@ -110,7 +107,7 @@ class ErrorsTest {
             IopTimeoutException e = assertThrows(IopTimeoutException.class, () -> client.execute(tokenRequest()));
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertTrue(ms >= 350 && ms < 800, "timed out after " + ms + " ms (read timeout 400 ms)");
-            assertEquals(IopException.Kind.TIMEOUT, e.getKind());
+            assertEquals(IopStatus.TIMEOUT, e.getStatus());
             assertEquals(0, e.getHttpStatus());
             // The official SDKs' exception type catches it too.
             ApiException api = assertThrows(ApiException.class, () -> client.createToken("c"));
@@ -134,7 +131,7 @@ class ErrorsTest {
             long start = System.nanoTime();
             IopConnectException e = assertThrows(IopConnectException.class, () -> client.execute(tokenRequest()));
             assertTrue((System.nanoTime() - start) / 1_000_000 < 2_000);
-            assertEquals(IopException.Kind.CONNECT, e.getKind());
+            assertEquals(IopStatus.CONNECT, e.getStatus());
             assertThrows(IopConnectException.class, () -> client.createToken("c"));
             assertThrows(IopConnectException.class, () -> client.refreshToken("r"));
         }
@@ -185,7 +182,7 @@ class ErrorsTest {
                 });
                 IopClient client = new IopClient(server.url(), "k", "s")) {
             IopNetworkException e = assertThrows(IopNetworkException.class, () -> client.execute(tokenRequest()));
-            assertEquals(IopException.Kind.NETWORK, e.getKind());
+            assertEquals(IopStatus.NETWORK, e.getStatus());
         }
     }
 
@@ -204,23 +201,25 @@ class ErrorsTest {
                 IopClient client = new IopClient("https://127.0.0.1:" + server.socket.getLocalPort() + "/rest", "k", "s",
                         2_000, 2_000)) {
             IopTlsException e = assertThrows(IopTlsException.class, () -> client.execute(tokenRequest()));
-            assertEquals(IopException.Kind.TLS, e.getKind());
+            assertEquals(IopStatus.TLS, e.getStatus());
         }
     }
 
     @Test
     void invalidCaBundleIsRefused() {
         try (IopClient client = new IopClient("https://127.0.0.1:1/rest", "k", "s")) {
-            assertThrows(IllegalArgumentException.class, () -> client.setCaBundle("not a PEM"));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> client.setCaBundle("/nonexistent/iopkit-ca.pem"));
+            assertInstanceOf(IopInvalidArgumentException.class, e.getCause());
             client.setCaBundle(null);
         }
     }
 
     @Test
     void badConstructorArguments() {
-        assertThrows(NullPointerException.class, () -> new IopClient(null, "k", "s"));
-        assertThrows(NullPointerException.class, () -> new IopClient("https://api.taobao.tw/rest", null, "s"));
-        assertThrows(NullPointerException.class, () -> new IopClientImpl("https://api.taobao.tw/rest", "k", null));
+        assertThrows(IllegalArgumentException.class, () -> new IopClient(null, "k", "s"));
+        assertThrows(IllegalArgumentException.class, () -> new IopClient("https://api.taobao.tw/rest", null, "s"));
+        assertThrows(IllegalArgumentException.class, () -> new IopClientImpl("https://api.taobao.tw/rest", "k", null));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new IopClient("https://api.taobao.tw/rest", "", "s"));
         assertTrue(e.getMessage().contains("app_key"), e.getMessage());
@@ -230,7 +229,8 @@ class ErrorsTest {
         assertThrows(IllegalArgumentException.class, () -> new IopClient("not a url", "k", "s"));
         assertThrows(IllegalArgumentException.class, () -> new IopClient("https://api.taobao.tw/rest?x=1", "k", "s"));
         assertThrows(IllegalArgumentException.class, () -> new IopClient("https://api.taobao.tw/rest", "k", "s", 0, 1000));
-        assertThrows(IllegalArgumentException.class, () -> new IopClient("https://api.taobao.tw/rest", "k", "s", 1000, -1));
+        assertThrows(IllegalArgumentException.class, () -> new IopClient("https://api.taobao.tw/rest", "k", "s", 1000, -2));
+        new IopClient("https://api.taobao.tw/rest", "k", "s", -1, -1).close(); // -1: the defaults
     }
 
     @Test
@@ -238,10 +238,8 @@ class ErrorsTest {
         try (IopClient client = new IopClient("http://127.0.0.1:9/rest", "k", "s")) {
             assertThrows(NullPointerException.class, () -> client.execute(null));
             assertThrows(NullPointerException.class, () -> client.execute(tokenRequest(), (Protocol) null));
-            assertThrows(NullPointerException.class, () -> client.createToken(null));
-            assertThrows(NullPointerException.class, () -> client.refreshToken(null));
-            assertThrows(NullPointerException.class, () -> new IopRequest().addApiParameter(null, "v"));
-            assertThrows(NullPointerException.class, () -> new IopRequest((String) null));
+            assertInvalid(() -> client.createToken(null), "code");
+            assertInvalid(() -> client.refreshToken(null), "refresh_token");
             assertThrows(IllegalArgumentException.class, () -> new IopRequest("/x").setHttpMethod("PUT"));
             assertThrows(IllegalArgumentException.class, () -> client.setConnectTimeout(0));
             assertThrows(IllegalArgumentException.class, () -> client.setPartnerId(""));
@@ -249,7 +247,8 @@ class ErrorsTest {
             // Checked, from the core's validation (the message names the argument).
             assertInvalid(() -> client.createToken(""), "code");
             assertInvalid(() -> client.refreshToken(""), "refresh_token");
-            assertInvalid(() -> client.execute(new IopRequest()), "API name");
+            assertInvalid(() -> client.execute(new IopRequest()), "api_name");
+            assertInvalid(() -> client.execute(new IopRequest("/x\0y")), "NUL");
             assertInvalid(() -> client.execute(new IopRequest("")), "api_name");
             assertInvalid(() -> client.execute(new IopRequest(" /x")), "api_name");
             assertInvalid(() -> client.execute(new IopRequest("x.y.z"), Protocol.GOP), "api_name");
@@ -283,54 +282,40 @@ class ErrorsTest {
     static void assertInvalid(Call call, String mention) {
         IopInvalidArgumentException e = assertThrows(IopInvalidArgumentException.class, call::run);
         assertTrue(e.getMessage().contains(mention), "message should mention " + mention + ": " + e.getMessage());
-        assertEquals(IopException.Kind.INVALID_ARGUMENT, e.getKind());
+        assertEquals(IopStatus.INVALID_ARGUMENT, e.getStatus());
     }
 
     @Test
-    void everyCoreErrorKindHasItsOwnException() {
-        String[] kinds = Native.errorKinds();
-        assertEquals(IopException.Kind.values().length, kinds.length, Arrays.toString(kinds));
+    void everyStatusHasItsOwnException() {
         Set<Class<?>> classes = new HashSet<>();
-        EnumSet<IopException.Kind> seen = EnumSet.noneOf(IopException.Kind.class);
-        for (String name : kinds) {
-            IopException.Kind kind = IopException.Kind.fromNativeName(name);
-            assertNotNull(kind, "core error kind " + name + " has no Java kind");
-            seen.add(kind);
-            IopException e = IopException.fromNative(name, "m", "C", "ISV", "s", "sm", "r", 400, -1);
-            assertEquals(kind, e.getKind());
+        for (IopStatus status : IopStatus.values()) {
+            assertEquals(status.cName(), Iopkit.statusName(status.value()));
+            if (status == IopStatus.OK) {
+                continue;
+            }
+            IopException e = IopException.fromNative(status.value(), "m", "C", "ISV", "s", "sm", "r", 400, -1);
+            assertEquals(status, e.getStatus());
             assertNotEquals(IopException.class, e.getClass());
             assertTrue(classes.add(e.getClass()), "class " + e.getClass() + " used twice");
-            assertTrue(e.getClass().getSimpleName().startsWith("Iop") && e.getClass().getSimpleName().endsWith("Exception"));
             assertInstanceOf(ApiException.class, e);
             assertEquals("m", e.getMessage());
+            assertEquals("sm", e.getSubMessage());
         }
-        assertEquals(EnumSet.allOf(IopException.Kind.class), seen);
-        IopException p = IopException.fromNative("Platform", "m", "C", "ISV", "s", "sm", "r", 400, 20_000);
+        IopException p = IopException.fromNative(IopStatus.PLATFORM.value(), "m", "C", "ISV", "s", "sm", "r", 400, 20_000);
+        assertInstanceOf(IopPlatformException.class, p);
+        IopException expired = IopException.fromNative(IopStatus.TOKEN_EXPIRED.value(), "m", "1203", null, null, null, null, 200, -1);
+        assertInstanceOf(IopPlatformException.class, expired); // as in 0.1 and the other bindings
+        assertEquals(IopStatus.TOKEN_EXPIRED, expired.getStatus());
         assertEquals("C", p.getCode());
+        assertEquals("C", p.getErrCode());
         assertEquals("ISV", p.getType());
         assertEquals("s", p.getSubCode());
         assertEquals("sm", p.getSubMessage());
+        assertEquals("sm", p.getSubErrMsg());
         assertEquals("r", p.getRequestId());
         assertEquals(400, p.getHttpStatus());
         assertEquals(java.time.Duration.ofSeconds(20), p.getRetryAfter());
-        assertNull(IopException.fromNative("Platform", "m", "C", null, null, null, null, 400, -1).getRetryAfter());
-        // An expired EnOS token is a platform error too, so existing catch blocks still catch it.
-        IopException expired = IopException.fromNative("TokenExpired", "m", "1203", null, null, null, "r", 200, -1);
-        assertInstanceOf(IopTokenExpiredException.class, expired);
-        assertInstanceOf(IopPlatformException.class, expired);
-        assertEquals("1203", expired.getCode());
-        assertEquals(200, expired.getHttpStatus());
-        assertInstanceOf(IopInternalException.class,
-                IopException.fromNative("FutureKind", "m", null, null, null, null, null, 0, -1));
-    }
-
-    @Test
-    void aRustPanicBecomesAJavaException() {
-        IopInternalException e = assertThrows(IopInternalException.class, () -> Native.debugPanic("boom from a test"));
-        assertTrue(e.getMessage().contains("boom from a test"), e.getMessage());
-        assertEquals(IopException.Kind.INTERNAL, e.getKind());
-        // The JVM and the library are fine afterwards.
-        assertFalse(Native.version().isEmpty());
-        assertInstanceOf(IopInternalException.class, assertThrows(IopException.class, () -> Native.debugPanic(null)));
+        assertNull(IopException.fromNative(8, "m", "C", null, null, null, null, 400, -1).getRetryAfter());
+        assertInstanceOf(IopInternalException.class, IopException.fromNative(99, "m", null, null, null, null, null, 0, -1));
     }
 }

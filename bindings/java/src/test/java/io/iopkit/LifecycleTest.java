@@ -53,6 +53,28 @@ class LifecycleTest {
     }
 
     @Test
+    void managersOutliveTheirClientAndStoreAndCloseTwice() throws Exception {
+        IopClient client = new IopClient(sandbox.lazada(), Sandbox.APP_KEY, Sandbox.APP_SECRET);
+        MemoryTokenStore store = new MemoryTokenStore();
+        TokenManager m = new TokenManager(client, store, "acct");
+        m.createToken(sandbox.code(Sandbox.APP_KEY));
+        client.close();
+        store.close();
+        store.close();
+        assertThrows(IllegalStateException.class, () -> store.listDue(Duration.ZERO));
+        assertFalse(m.getAccessToken().isEmpty());
+        m.close();
+        m.close();
+        assertTrue(m.isClosed());
+        assertThrows(IllegalStateException.class, m::getAccessToken);
+        EnosClient enos = new EnosClient(sandbox.url, Sandbox.ENOS_APP_KEY, Sandbox.ENOS_APP_SECRET);
+        enos.close();
+        enos.close();
+        assertThrows(IllegalStateException.class, enos::getToken);
+        assertThrows(IllegalStateException.class, () -> enos.setConnectTimeout(1_000));
+    }
+
+    @Test
     void closeWaitsForCallsInFlight() throws Exception {
         IopClient client = new IopClient(sandbox.lazada(), Sandbox.APP_KEY, Sandbox.APP_SECRET);
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -181,20 +203,7 @@ class LifecycleTest {
                     throw new AssertionError(e);
                 }
             };
-            for (int i = 0; i < 3_000; i++) {
-                round.run();
-            }
-            System.gc();
-            long warm = Rss.bytes();
-            int rounds = 17_000; // 51,000 calls
-            for (int i = 0; i < rounds; i++) {
-                round.run();
-            }
-            System.gc();
-            long grown = Rss.bytes() - warm;
-            System.err.println("[iopkit] RSS after warm-up " + (warm >> 20) + " MiB, grew by " + (grown >> 10)
-                    + " KiB over " + rounds * 3 + " calls");
-            assertTrue(grown < 32L << 20, "RSS grew by " + (grown >> 20) + " MiB over " + rounds * 3 + " calls");
+            Rss.assertFlat(3_000, 17_000, "51,000 calls", round);
         }
     }
 }

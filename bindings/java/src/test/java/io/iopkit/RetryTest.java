@@ -10,24 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Throttling errors' retry-after (the sandbox's {@code throttle} fault) and connect retries. */
-class RetryTest {
-    private static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sandbox.close();
-    }
-
+class RetryTest extends SandboxTest {
     @Test
     void throttledResponseCarriesRetryAfter() throws Exception {
         try (IopClient client = new IopClient(sandbox.lazada(), Sandbox.APP_KEY, Sandbox.APP_SECRET)) {
@@ -87,7 +73,9 @@ class RetryTest {
             IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
                     () -> client.setMaxConnectRetries(11));
             assertInstanceOf(IopInvalidArgumentException.class, tooMany.getCause());
-            assertThrows(IllegalArgumentException.class, () -> client.setMaxConnectRetries(-1));
+            assertThrows(IllegalArgumentException.class, () -> client.setMaxConnectRetries(-2));
+            client.setMaxConnectRetries(-1); // the default again: 3 attempts
+            assertTrue(assertThrows(IopConnectException.class, () -> client.execute(request)).getMessage().contains("3 attempts"));
         }
     }
 }

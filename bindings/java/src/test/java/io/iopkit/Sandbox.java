@@ -151,6 +151,38 @@ final class Sandbox implements AutoCloseable {
         post("/_sandbox/clock/advance?seconds=" + seconds);
     }
 
+    /** Registers {@code url} (loopback http) as the receiver of {@code appKey}'s push messages. */
+    void registerPush(String receiverUrl, String appKey) throws IOException {
+        post("/_sandbox/push/register?url=" + java.net.URLEncoder.encode(receiverUrl, StandardCharsets.UTF_8)
+                + "&app_key=" + appKey);
+    }
+
+    /** Queues a type-0 trade-order push about {@code sellerId}; its message id. */
+    long pushOrder(String sellerId) throws IOException {
+        return com.google.gson.JsonParser.parseString(post("/_sandbox/push/order?seller_id=" + sellerId))
+                .getAsJsonObject().get("id").getAsLong();
+    }
+
+    /** Makes the next {@code count} push deliveries carry a wrong Authorization. */
+    void armPushBadSignature(int count) throws IOException {
+        post("/_sandbox/push/faults?mode=bad-signature&count=" + count);
+    }
+
+    /** Delivers every push due now on the virtual clock; returns when done. */
+    void flushPush() throws IOException {
+        post("/_sandbox/push/flush");
+    }
+
+    /** Every push delivery attempt so far ({@code id, message_type, seller_id, attempt, at_ms, status, bad_signature, …}). */
+    java.util.List<com.google.gson.JsonObject> pushLog() throws IOException {
+        Reply r = http("GET", "/_sandbox/push/log");
+        if (r.status != 200) {
+            throw new IOException("/_sandbox/push/log answered " + r.status + ": " + r.body);
+        }
+        return com.google.gson.JsonParser.parseString(r.body).getAsJsonObject().getAsJsonArray("deliveries").asList()
+                .stream().map(com.google.gson.JsonElement::getAsJsonObject).toList();
+    }
+
     private String post(String path) throws IOException {
         Reply r = http("POST", path);
         if (r.status != 200) {

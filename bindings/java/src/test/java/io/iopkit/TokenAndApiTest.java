@@ -10,24 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Typed tokens on every flavour, rotation, platform errors, GOP and TOP calls. */
-class TokenAndApiTest {
-    private static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sandbox.close();
-    }
-
+class TokenAndApiTest extends SandboxTest {
     private static IopClient client(String base) {
         return new IopClient(base, Sandbox.APP_KEY, Sandbox.APP_SECRET);
     }
@@ -73,21 +59,6 @@ class TokenAndApiTest {
     }
 
     @Test
-    void twCreateAndRefresh() throws Exception {
-        Instant before = Instant.now();
-        try (IopClient client = new IopClientImpl(sandbox.tw(), Sandbox.APP_KEY, Sandbox.APP_SECRET)) {
-            Token t = client.createToken(sandbox.code(Sandbox.APP_KEY));
-            assertFreshToken(t, before);
-            assertNotNull(t.getAccountId());
-            assertNotNull(t.getShortCode());
-            Token r = client.refreshToken(t.getRefreshToken());
-            assertFreshToken(r, before);
-            assertEquals(t.getUserId(), r.getUserId(), "user_Id spelling on refresh is read too");
-            assertEquals(t.getSellerId(), r.getSellerId());
-        }
-    }
-
-    @Test
     void aliexpressCreateAndRefresh() throws Exception {
         Instant before = Instant.now();
         for (String base : new String[] {sandbox.aliexpress(), sandbox.aliexpressHost()}) {
@@ -106,14 +77,6 @@ class TokenAndApiTest {
     }
 
     @Test
-    void codeFromTheOAuthRedirect() throws Exception {
-        try (IopClient client = client(sandbox.lazada())) {
-            Token t = client.createToken(sandbox.codeThroughOAuth(Sandbox.APP_KEY, "xyz-42"));
-            assertFalse(t.getAccessToken().isEmpty());
-        }
-    }
-
-    @Test
     void rotatedRefreshTokenIsRejected() throws Exception {
         try (IopClient client = client(sandbox.lazada())) {
             Token t = client.createToken(sandbox.code(Sandbox.APP_KEY));
@@ -121,7 +84,7 @@ class TokenAndApiTest {
             IopPlatformException e = assertThrows(IopPlatformException.class, () -> client.refreshToken(t.getRefreshToken()));
             assertEquals("IllegalRefreshToken", e.getCode());
             assertEquals("IllegalRefreshToken", e.getErrCode());
-            assertEquals(IopException.Kind.PLATFORM, e.getKind());
+            assertEquals(IopStatus.PLATFORM, e.getStatus());
             assertEquals(400, e.getHttpStatus());
             assertEquals("ISV", e.getType());
             assertNotNull(e.getRequestId());
@@ -130,21 +93,6 @@ class TokenAndApiTest {
             assertFalse(e.getMessage().contains(t.getRefreshToken()), "no token in messages");
             // The new one still works.
             assertFalse(client.refreshToken(r.getRefreshToken()).getAccessToken().isEmpty());
-        }
-    }
-
-    @Test
-    void badCodeIsInvalidCode() throws Exception {
-        try (IopClient client = client(sandbox.lazada())) {
-            IopPlatformException e = assertThrows(IopPlatformException.class, () -> client.createToken("not-a-code"));
-            assertEquals("InvalidCode", e.getCode());
-            assertEquals(400, e.getHttpStatus());
-            assertNotNull(e.getRequestId());
-            assertFalse(e.getMessage().contains("not-a-code"));
-            // A used code is InvalidCode too.
-            String code = sandbox.code(Sandbox.APP_KEY);
-            client.createToken(code);
-            assertEquals("InvalidCode", assertThrows(IopPlatformException.class, () -> client.createToken(code)).getCode());
         }
     }
 
@@ -170,26 +118,6 @@ class TokenAndApiTest {
     }
 
     @Test
-    void unknownAppKeyIsInvalidAppKey() throws Exception {
-        try (IopClient client = new IopClient(sandbox.lazada(), "999999", "whatever")) {
-            IopPlatformException e = assertThrows(IopPlatformException.class, () -> client.createToken("abc"));
-            assertEquals("InvalidAppKey", e.getCode());
-        }
-    }
-
-    @Test
-    void nonRefreshableApp() throws Exception {
-        try (IopClient client = new IopClient(sandbox.lazada(), Sandbox.NON_REFRESHABLE_APP_KEY,
-                Sandbox.NON_REFRESHABLE_APP_SECRET)) {
-            Token t = client.createToken(sandbox.code(Sandbox.NON_REFRESHABLE_APP_KEY));
-            assertFalse(t.canRefresh());
-            assertNull(t.getRefreshExpiresAt());
-            IopPlatformException e = assertThrows(IopPlatformException.class, () -> client.refreshToken(t.getRefreshToken().isEmpty() ? "x" : t.getRefreshToken()));
-            assertEquals("AUTH_TYPE_UNSUPPORTED", e.getCode());
-        }
-    }
-
-    @Test
     void gopCallWithAccessToken() throws Exception {
         try (IopClient client = client(sandbox.lazada())) {
             Token t = client.createToken(sandbox.code(Sandbox.APP_KEY));
@@ -199,7 +127,6 @@ class TokenAndApiTest {
             assertTrue(ok.isSuccess(), ok.getBody());
             assertEquals(200, ok.getHttpStatus());
             assertTrue(ok.getBody().contains("\"seller_id\""));
-            assertEquals(sandbox.lazada() + "/seller/get", ok.getRequestUrl());
             assertEquals(ok.getRequestId(), ok.getGopRequestId());
             assertEquals(ok.getBody(), ok.getGopResponseBody());
 
@@ -210,21 +137,6 @@ class TokenAndApiTest {
             assertEquals(denied.getType(), denied.getGopErrorType());
             assertEquals(denied.getMessage(), denied.getGopErrorMessage());
 
-        }
-    }
-
-    @Test
-    void accessTokenExpiresOnTheGatewayClock() throws Exception {
-        try (Sandbox own = Sandbox.start();
-                IopClient client = new IopClient(own.lazada(), Sandbox.APP_KEY, Sandbox.APP_SECRET)) {
-            Token t = client.createToken(own.code(Sandbox.APP_KEY));
-            assertTrue(client.execute(new IopRequest("/seller/get"), t.getAccessToken()).isSuccess());
-            own.advanceClock(8 * 24 * 3600);
-            IopResponse expired = client.execute(new IopRequest("/seller/get"), t.getAccessToken(), Protocol.GOP);
-            assertEquals("IllegalAccessToken", expired.getCode());
-            // A refresh gives a working token again.
-            Token r = client.refreshToken(t.getRefreshToken());
-            assertTrue(client.execute(new IopRequest("/seller/get"), r.getAccessToken()).isSuccess());
         }
     }
 
@@ -240,7 +152,6 @@ class TokenAndApiTest {
             assertTrue(ok.getBody().contains("aliexpress_ds_category_get_response"), ok.getBody());
             assertTrue(ok.getBody().contains("Earphones & Headphones"), ok.getBody());
             assertNotNull(ok.getRequestId());
-            assertEquals(sandbox.aliexpressHost() + "/sync", ok.getRequestUrl());
             // Forced TOP gives the same; a bad session is a wrapped error with sub fields.
             assertTrue(client.execute(request, t.getAccessToken(), Protocol.TOP).isSuccess());
             IopResponse denied = client.execute(request, "bad-session", Protocol.TOP);
@@ -260,12 +171,17 @@ class TokenAndApiTest {
             Token t = client.createToken(sandbox.code(Sandbox.APP_KEY));
             for (String method : new String[] {"POST", "GET"}) {
                 IopRequest request = new IopRequest("/seller/get", method);
-                request.addApiParameter("name", "商品 é ü \u0000 😀 \uD83C\uDF89");
+                request.addApiParameter("name", "商品 é ü 😀 \uD83C\uDF89");
                 request.addApiParameter("json", "{\"a\":[1,\"x y\"],\"b\":\"&=?+%\"}");
                 request.addApiParameter("empty", "");
                 IopResponse ok = client.execute(request, t.getAccessToken());
                 assertTrue(ok.isSuccess(), method + ": " + ok.getBody());
             }
+            // A NUL cannot cross the C ABI: refused, naming the argument.
+            IopRequest nul = new IopRequest("/seller/get");
+            nul.addApiParameter("name", "a\u0000b");
+            IopInvalidArgumentException e = assertThrows(IopInvalidArgumentException.class, () -> client.execute(nul));
+            assertTrue(e.getMessage().contains("value"), e.getMessage());
         }
     }
 
@@ -277,6 +193,9 @@ class TokenAndApiTest {
             request.addFileParameter("image", "a.png", new byte[] {1, 2, 3});
             request.addFileParameter("doc", new FileItem("b.txt", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain"));
             request.addHeaderParameter("X-Trace", "t-1");
+            java.nio.file.Path disk = java.nio.file.Files.createTempFile("iopkit-", ".bin");
+            java.nio.file.Files.write(disk, new byte[] {0, (byte) 0xff, 10});
+            request.addFileParameter("disk", new FileItem(disk));
             IopResponse ok = client.execute(request, t.getAccessToken());
             assertTrue(ok.isSuccess(), ok.getBody());
         }
@@ -296,8 +215,7 @@ class TokenAndApiTest {
         assertEquals("HK001", t.getShortCode());
         assertEquals(at.plusSeconds(10), t.getExpiresAt());
         assertEquals(at.plusSeconds(60), t.getRefreshExpiresAt());
-        assertTrue(t.expiresWithin(Duration.ofSeconds(30), at));
-        assertFalse(t.expiresWithin(Duration.ofSeconds(5), at));
+        assertEquals(t.getAccessToken(), Token.fromJson(t.toJson()).getAccessToken());
 
         String ae = "{\"refresh_token_valid_time\": 1716784148000, \"havana_id\": \"3000020000814\", \"expire_time\": 1714192160000,"
                 + " \"locale\": \"zh_CN\", \"user_nick\": \"kr1000005815atrae\", \"access_token\": \"tok\", \"refresh_token\": \"ref\","

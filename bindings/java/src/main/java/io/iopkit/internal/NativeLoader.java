@@ -19,13 +19,10 @@ import java.util.Properties;
  *   <li>the copy bundled in the JAR ({@code /native/<os>-<arch>/libiop_jni.so}), extracted to a
  *       temporary file deleted on exit (the only file this binding ever writes).</li>
  * </ol>
- * Then checks that the library implements this binding's native interface and that its major.minor
- * version equals the binding's. Internal.
+ * Then checks that the library's major.minor version ({@code iop_version}) is the one of the header
+ * the generated {@link Native} was made from. Internal.
  */
 public final class NativeLoader {
-    /** The interface version this binding's classes expect from the library. */
-    public static final int INTERFACE_VERSION = 4;
-
     /** The library's base name. */
     public static final String LIBRARY = "iop_jni";
 
@@ -56,16 +53,11 @@ public final class NativeLoader {
             return;
         }
         String from = loadLibrary();
-        int iface = Native.interfaceVersion();
-        if (iface != INTERFACE_VERSION) {
-            throw new UnsatisfiedLinkError("iopkit: native library " + from + " implements interface version " + iface
-                    + " but this binding needs version " + INTERFACE_VERSION + " (library and JAR from different builds)");
-        }
         String nativeVersion = Native.version();
-        String bindingVersion = bindingVersion();
-        if (!majorMinor(nativeVersion).equals(majorMinor(bindingVersion))) {
+        String expected = Native.IOP_VERSION_MAJOR + "." + Native.IOP_VERSION_MINOR;
+        if (!majorMinor(nativeVersion).equals(expected)) {
             throw new UnsatisfiedLinkError("iopkit: native library " + from + " is version " + nativeVersion
-                    + " but this binding is version " + bindingVersion + " (major.minor must match)");
+                    + " but this binding was generated for " + expected + " (major.minor must match)");
         }
         source = from;
     }
