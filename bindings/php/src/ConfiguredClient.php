@@ -46,13 +46,13 @@ abstract class ConfiguredClient
         $this->config = null;
     }
 
-    /** Connect timeout in milliseconds (at least 1; -1: Abi::DEFAULT_CONNECT_TIMEOUT_MS, 15 s). */
+    /** Connect timeout in milliseconds (at least 1; -1: Abi::DEFAULT_CONNECT_TIMEOUT_MS). */
     public function setConnectTimeoutMs(int $timeoutMs): static
     {
         return $this->apply(Abi::configSetConnectTimeoutMs(...), $timeoutMs);
     }
 
-    /** Read timeout in milliseconds, per phase: send, response head, body (-1: 30 s). */
+    /** Read timeout in milliseconds, per phase: send, response head, body (-1: Abi::DEFAULT_READ_TIMEOUT_MS). */
     public function setReadTimeoutMs(int $timeoutMs): static
     {
         return $this->apply(Abi::configSetReadTimeoutMs(...), $timeoutMs);
@@ -83,7 +83,7 @@ abstract class ConfiguredClient
         return $this->apply(Abi::configSetAllowInsecureHttp(...), $allow);
     }
 
-    /** The largest response body accepted, in bytes (-1: 8 MiB); a larger one is MalformedResponseException. */
+    /** The largest response body accepted, in bytes (-1: Abi::DEFAULT_MAX_RESPONSE_BYTES); a larger one is MalformedResponseException. */
     public function setMaxResponseBytes(int $maxBytes): static
     {
         return $this->apply(Abi::configSetMaxResponseBytes(...), $maxBytes);
@@ -91,7 +91,7 @@ abstract class ConfiguredClient
 
     /**
      * How many times a call is re-sent after a ConnectException (the request never reached the
-     * server): 0 to Abi::MAX_CONNECT_RETRIES_LIMIT, -1 for the default (2). Nothing else is
+     * server): 0 to Abi::MAX_CONNECT_RETRIES_LIMIT, -1 for Abi::DEFAULT_MAX_CONNECT_RETRIES. Nothing else is
      * ever retried, so a code or refresh token is never spent twice.
      */
     public function setMaxConnectRetries(int $retries): static
@@ -99,13 +99,13 @@ abstract class ConfiguredClient
         return $this->apply(Abi::configSetMaxConnectRetries(...), $retries);
     }
 
-    /** Idle keep-alive connections kept for the next calls: 0 (none) to Abi::MAX_IDLE_CONNECTIONS_LIMIT (-1: 32). */
+    /** Idle keep-alive connections kept for the next calls: 0 (none) to Abi::MAX_IDLE_CONNECTIONS_LIMIT (-1: Abi::DEFAULT_MAX_IDLE_CONNECTIONS). */
     public function setMaxIdleConnections(int $connections): static
     {
         return $this->apply(Abi::configSetMaxIdleConnections(...), $connections);
     }
 
-    /** How long an idle keep-alive connection is kept open, in milliseconds (at least 1; -1: 15 s). */
+    /** How long an idle keep-alive connection is kept open, in milliseconds (at least 1; -1: Abi::DEFAULT_IDLE_TIMEOUT_MS). */
     public function setIdleTimeoutMs(int $timeoutMs): static
     {
         return $this->apply(Abi::configSetIdleTimeoutMs(...), $timeoutMs);

@@ -22,10 +22,10 @@ use Iopkit\Exception\IopException;
  */
 class IopClient extends ConfiguredClient
 {
-    /** @var int|float|null Connect timeout in seconds, as the official SDK (null or 0: the default, 15 s). */
+    /** @var int|float|null Connect timeout in seconds, as the official SDK (null or 0: Abi::DEFAULT_CONNECT_TIMEOUT_MS). */
     public $connectTimeout;
 
-    /** @var int|float|null Read timeout in seconds, per phase (null or 0: the default, 30 s). */
+    /** @var int|float|null Read timeout in seconds, per phase (null or 0: Abi::DEFAULT_READ_TIMEOUT_MS). */
     public $readTimeout;
 
     /** The gateway URL given to the constructor. */

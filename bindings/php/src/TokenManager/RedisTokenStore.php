@@ -28,7 +28,7 @@ final class RedisTokenStore extends TokenStore
      * @param string|null $namespace     first part of every key (null: "iopkit")
      * @param string|null $encryptionKey null to store records as JSON, or 32 raw bytes to
      *                                   encrypt them with AES-256-GCM
-     * @param int         $leaseMs       how long a refresh lock lasts unless released (-1: 30 s)
+     * @param int         $leaseMs       how long a refresh lock lasts unless released (-1: Abi::DEFAULT_REDIS_LEASE_MS)
      * @param int         $timeoutMs     connect timeout and timeout of each command (-1: 5 s)
      * @throws \Iopkit\Exception\InvalidArgumentException for a bad URL, namespace, key, lease or timeout
      */

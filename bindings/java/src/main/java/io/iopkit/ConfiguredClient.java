@@ -60,12 +60,12 @@ abstract class ConfiguredClient implements AutoCloseable {
         return appKey;
     }
 
-    /** The connect timeout in milliseconds (at least 1; -1: the default, 15 s). */
+    /** The connect timeout in milliseconds (at least 1; -1: {@code Native.IOP_DEFAULT_CONNECT_TIMEOUT_MS}). */
     public void setConnectTimeout(long connectTimeoutMs) {
         set(c -> { Native.configSetConnectTimeoutMs(c, connectTimeoutMs); return null; });
     }
 
-    /** The read timeout in milliseconds, bounding each phase of a call (at least 1; -1: the default, 30 s). */
+    /** The read timeout in milliseconds, bounding each phase of a call (at least 1; -1: {@code Native.IOP_DEFAULT_READ_TIMEOUT_MS}). */
     public void setReadTimeout(long readTimeoutMs) {
         set(c -> { Native.configSetReadTimeoutMs(c, readTimeoutMs); return null; });
     }
@@ -93,7 +93,7 @@ abstract class ConfiguredClient implements AutoCloseable {
         set(c -> { Native.configSetAllowInsecureHttp(c, allow); return null; });
     }
 
-    /** The largest response body accepted, in bytes (at least 1; -1: the default, 8 MiB). */
+    /** The largest response body accepted, in bytes (at least 1; -1: {@code Native.IOP_DEFAULT_MAX_RESPONSE_BYTES}). */
     public void setMaxResponseBytes(long maxResponseBytes) {
         set(c -> { Native.configSetMaxResponseBytes(c, maxResponseBytes); return null; });
     }
@@ -115,7 +115,7 @@ abstract class ConfiguredClient implements AutoCloseable {
         set(c -> { Native.configSetMaxIdleConnections(c, connections); return null; });
     }
 
-    /** How long an idle keep-alive connection is kept before it is closed, in milliseconds (at least 1; -1: the default, 15 s). */
+    /** How long an idle keep-alive connection is kept before it is closed, in milliseconds (at least 1; -1: {@code Native.IOP_DEFAULT_IDLE_TIMEOUT_MS}). */
     public void setIdleTimeout(long idleTimeoutMs) {
         set(c -> { Native.configSetIdleTimeoutMs(c, idleTimeoutMs); return null; });
     }

@@ -9,7 +9,7 @@ import io.iopkit.internal.Native;
 public final class PushReceiver implements AutoCloseable {
     private final NativeHandle handle;
 
-    /** A receiver for {@code appKey} remembering {@code IOP_DEFAULT_PUSH_REMEMBER} (10,000) messages. */
+    /** A receiver for {@code appKey} remembering {@code Native.IOP_DEFAULT_PUSH_REMEMBER} messages. */
     public PushReceiver(String appKey, String appSecret) {
         this(appKey, appSecret, Native.IOP_USE_DEFAULT);
     }
