@@ -2,13 +2,16 @@
 //! connection the server closed, or one carrying bytes nobody asked for, is dropped before
 //! use, so the call goes out on a new connection instead of failing.
 
-use std::io::{Read, Write};
+mod common;
+
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
 
+use common::read_request;
 use iop::{Client, Request};
 
 const BODY: &str = r#"{"code":"0","request_id":"0ba2887315178178017221014"}"#;
@@ -24,7 +27,7 @@ fn server(after: fn(&mut TcpStream) -> bool) -> (String, Arc<AtomicU64>) {
         for mut stream in listener.incoming().flatten() {
             count.fetch_add(1, Ordering::SeqCst);
             thread::spawn(move || {
-                while read_request(&mut stream) {
+                while read_request(&mut stream).is_some() {
                     let reply = format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{BODY}",
                         BODY.len()
@@ -37,29 +40,6 @@ fn server(after: fn(&mut TcpStream) -> bool) -> (String, Arc<AtomicU64>) {
         }
     });
     (url, accepted)
-}
-
-/// Reads one request (head and `Content-Length` body); false at the end of the stream.
-fn read_request(stream: &mut TcpStream) -> bool {
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 8192];
-    loop {
-        let Ok(n) = stream.read(&mut buf) else { return false };
-        if n == 0 {
-            return false;
-        }
-        seen.extend_from_slice(&buf[..n]);
-        let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
-        let head = String::from_utf8_lossy(&seen[..end]).to_ascii_lowercase();
-        let len: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
-        if seen.len() >= end + 4 + len {
-            return true;
-        }
-    }
 }
 
 fn calls(url: &str, n: usize) {

@@ -5,7 +5,7 @@
 mod common;
 
 use std::ffi::{CStr, CString, c_char};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::ptr;
 use std::sync::{Arc, Mutex};
@@ -34,34 +34,8 @@ fn receiver(answer: impl Fn(Option<&str>, &[u8]) -> u16 + Send + 'static) -> (St
     let seen = captured.clone();
     std::thread::spawn(move || {
         for mut stream in listener.incoming().flatten() {
-            let mut data = Vec::new();
-            let mut buf = [0u8; 4096];
-            let head_end = loop {
-                if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                    break Some(i + 4);
-                }
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break None,
-                    Ok(n) => data.extend_from_slice(&buf[..n]),
-                }
-            };
-            let Some(head_end) = head_end else { continue };
-            let head = String::from_utf8_lossy(&data[..head_end]).to_string();
-            let header = |name: &str| {
-                head.lines().find_map(|l| {
-                    let (k, v) = l.split_once(':')?;
-                    k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-                })
-            };
-            let len: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
-            while data.len() < head_end + len {
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => data.extend_from_slice(&buf[..n]),
-                }
-            }
-            let body = data[head_end..(head_end + len).min(data.len())].to_vec();
-            let auth = header("authorization");
+            let Some(request) = read_request(&mut stream) else { continue };
+            let (auth, body) = (request.header("authorization"), request.body);
             let status = answer(auth.as_deref(), &body);
             seen.lock().unwrap().push((auth, body));
             let _ = write!(stream, "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

@@ -54,28 +54,28 @@
 static long g_slack_ms = 0;
 static int g_calls = 50;
 
-static const char *msg_or_null(void) {
-    const char *m = iop_last_error_message();
+/* A last-error message for a failure report ("(no message)" for NULL). */
+static const char *message_or_none(const char *m) {
     return m ? m : "(no message)";
 }
 
-/* expr is an IopStatus; prints both names and the last error message on a mismatch. */
-#define CHECK_STATUS(expr, expected) do { \
+static const char *msg_or_null(void) {
+    return message_or_none(iop_last_error_message());
+}
+
+/* expr is an IopStatus; on a mismatch prints both names and `message` (read after the call),
+ * then does `on_mismatch` (nothing, or return). */
+#define CHECK_STATUS_WITH(expr, expected, message, on_mismatch) do { \
         IopStatus st_ = (expr); \
         if (st_ != (expected)) { \
             check_fail(__FILE__, __LINE__, #expr " == " #expected); \
-            printf("#     got %s: %s\n", iop_status_name((int32_t)st_), msg_or_null()); \
+            printf("#     got %s: %s\n", iop_status_name((int32_t)st_), message_or_none(message)); \
+            on_mismatch; \
         } \
     } while (0)
 
-#define REQUIRE_OK(expr) do { \
-        IopStatus st_ = (expr); \
-        if (st_ != IOP_OK) { \
-            check_fail(__FILE__, __LINE__, #expr " == IOP_OK"); \
-            printf("#     got %s: %s\n", iop_status_name((int32_t)st_), msg_or_null()); \
-            return; \
-        } \
-    } while (0)
+#define CHECK_STATUS(expr, expected) CHECK_STATUS_WITH(expr, expected, iop_last_error_message(), (void)0)
+#define REQUIRE_OK(expr) CHECK_STATUS_WITH(expr, IOP_OK, iop_last_error_message(), return)
 
 /* Like CHECK_CONTAINS, for text holding tokens: prints nothing but the expression. */
 #define CHECK_HAS_QUIETLY(hay, needle) CHECK((hay) != NULL && strstr((hay), (needle)) != NULL)
@@ -182,27 +182,12 @@ static IopSandbox *g_sandbox;
 static const char *g_url;
 
 static const char *sandbox_msg_or_null(void) {
-    const char *m = iop_sandbox_last_error_message();
-    return m ? m : "(no message)";
+    return message_or_none(iop_sandbox_last_error_message());
 }
 
 /* expr is an IopStatus of an iop_sandbox_* call; prints the sandbox's message on a mismatch. */
-#define CHECK_SANDBOX(expr, expected) do { \
-        IopStatus sst_ = (expr); \
-        if (sst_ != (expected)) { \
-            check_fail(__FILE__, __LINE__, #expr " == " #expected); \
-            printf("#     got %s: %s\n", iop_status_name((int32_t)sst_), sandbox_msg_or_null()); \
-        } \
-    } while (0)
-
-#define REQUIRE_SANDBOX_OK(expr) do { \
-        IopStatus sst_ = (expr); \
-        if (sst_ != IOP_OK) { \
-            check_fail(__FILE__, __LINE__, #expr " == IOP_OK"); \
-            printf("#     got %s: %s\n", iop_status_name((int32_t)sst_), sandbox_msg_or_null()); \
-            return; \
-        } \
-    } while (0)
+#define CHECK_SANDBOX(expr, expected) CHECK_STATUS_WITH(expr, expected, iop_sandbox_last_error_message(), (void)0)
+#define REQUIRE_SANDBOX_OK(expr) CHECK_STATUS_WITH(expr, IOP_OK, iop_sandbox_last_error_message(), return)
 
 /* The sandbox call failed with IOP_ERR_INVALID_ARGUMENT and a message naming `arg`. */
 #define CHECK_SANDBOX_INVALID(expr, arg) do { \

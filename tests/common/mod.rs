@@ -40,33 +40,60 @@ pub fn raw_server(respond: impl Fn() -> Vec<u8> + Send + Sync + 'static) -> Stri
 
 fn serve_once(mut stream: TcpStream, respond: &dyn Fn() -> Vec<u8>) {
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
-    let mut buf = vec![0u8; 65536];
-    let mut seen = Vec::new();
-    // Read the head, then as much body as Content-Length says.
-    loop {
-        let Ok(n) = stream.read(&mut buf) else { return };
-        if n == 0 {
-            return;
-        }
-        seen.extend_from_slice(&buf[..n]);
-        if let Some(end) = find(&seen, b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&seen[..end]).to_ascii_lowercase();
-            let len = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if seen.len() >= end + 4 + len {
-                break;
-            }
-        }
+    if read_request(&mut stream).is_some() {
+        let _ = stream.write_all(&respond());
+        let _ = stream.flush();
     }
-    let _ = stream.write_all(&respond());
-    let _ = stream.flush();
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// One HTTP request as a test server received it: the head (request line and headers) and the
+/// body (`Content-Length` bytes).
+pub struct HttpRequest {
+    /// The request line and headers, as text.
+    pub head: String,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// The value of header `name` (any case), trimmed.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+    }
+}
+
+/// Reads one request: its head, then as much body as `Content-Length` says. `None` when the
+/// stream ends (or fails) first.
+pub fn read_request(stream: &mut impl Read) -> Option<HttpRequest> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 8192];
+    let mut read_more = |data: &mut Vec<u8>| match stream.read(&mut buf) {
+        Ok(0) | Err(_) => false,
+        Ok(n) => {
+            data.extend_from_slice(&buf[..n]);
+            true
+        }
+    };
+    let head_end = loop {
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if !read_more(&mut data) {
+            return None;
+        }
+    };
+    let mut request = HttpRequest { head: String::from_utf8_lossy(&data[..head_end]).into_owned(), body: Vec::new() };
+    let len: usize = request.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    while data.len() < head_end + len {
+        if !read_more(&mut data) {
+            return None;
+        }
+    }
+    request.body = data[head_end..head_end + len].to_vec();
+    Some(request)
 }
 
 /// An HTTP response with `status`, a content type and `body`.
