@@ -8,9 +8,9 @@ use super::config::{IOP_USE_DEFAULT, IopConfig, configure, new_client};
 use super::guard::{self, handle, handle_type};
 use super::response::IopResponse;
 use super::status::IopStatus;
-use super::strings::{arg_str, out_arg, owned, to_cstring};
+use super::strings::{arg_str, bytes_arg, out_arg, owned, to_cstring};
 use crate::enos::{EnosClient, EnosToken};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A client for one EnOS API gateway and app: connection pool, settings, app secret. Opaque.
 /// Thread-safe: one client may be used by any number of threads at once, setters included.
@@ -162,13 +162,12 @@ pub unsafe extern "C" fn iop_enos_token_expires_at_ms(token: *const IopEnosToken
 }
 
 /// Reads an optional body: NULL is none (then `body_len` must be 0).
+///
+/// # Safety
+/// As [`bytes_arg`].
 unsafe fn opt_body<'a>(body: *const u8, body_len: usize) -> Result<Option<&'a [u8]>> {
-    match (body.is_null(), body_len) {
-        (true, 0) => Ok(None),
-        (true, _) => Err(Error::invalid_argument("body", "is NULL but body_len is not 0")),
-        // SAFETY: the caller promises `body_len` readable bytes.
-        (false, len) => Ok(Some(unsafe { std::slice::from_raw_parts(body, len) })),
-    }
+    let bytes = unsafe { bytes_arg(body, body_len, "body") }?;
+    Ok(if body.is_null() { None } else { Some(bytes) })
 }
 
 /// Computes the `apim-*` headers of a call: send `apim-accesstoken: <access_token>`,

@@ -9,8 +9,8 @@ use super::config::number_or_default;
 use super::guard::{self, handle, handle_type};
 use super::status::IopStatus;
 use super::store::IopTokenStore;
-use super::strings::{borrowed, opt_str, out_arg, owned, to_cstring};
-use crate::error::{Error, Result};
+use super::strings::{borrowed, bytes_arg, opt_str, out_arg, owned, to_cstring};
+use crate::error::Error;
 use crate::manager::{DEFAULT_WAIT_TIMEOUT, apply_expiry_alert};
 use crate::push::{DEFAULT_PUSH_REMEMBER, PushMessage, PushReceiver, PushType};
 
@@ -77,19 +77,6 @@ impl IopPushMessage {
             body: to_cstring(message.body()),
             message,
         }
-    }
-}
-
-/// `len` bytes at `ptr` (NULL is allowed only with `len` 0).
-///
-/// # Safety
-/// `ptr` is NULL or has `len` readable bytes that outlive `'a`.
-unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize, name: &str) -> Result<&'a [u8]> {
-    match (ptr.is_null(), len) {
-        (true, 0) => Ok(&[]),
-        (true, _) => Err(Error::invalid_argument(name, "is NULL but its length is not 0")),
-        // SAFETY: the caller promises `len` readable bytes.
-        (false, _) => Ok(unsafe { std::slice::from_raw_parts(ptr, len) }),
     }
 }
 

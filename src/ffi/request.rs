@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use super::guard::{self, handle_mut, handle_type};
 use super::status::{IopHttpMethod, IopStatus};
-use super::strings::{arg_str, opt_str, out_arg};
+use super::strings::{arg_str, bytes_arg, opt_str, out_arg};
 use crate::error::Error;
 use crate::request::{HttpMethod, Request};
 
@@ -87,12 +87,7 @@ pub unsafe extern "C" fn iop_request_add_file(
 ) -> IopStatus {
     guard::status(|| {
         let r = unsafe { handle_mut(request, "request") }?;
-        let bytes: &[u8] = match (data.is_null(), len) {
-            (true, 0) => &[],
-            (true, _) => return Err(Error::invalid_argument("data", "must not be NULL when len > 0")),
-            // SAFETY: caller promises `len` readable bytes.
-            (false, _) => unsafe { std::slice::from_raw_parts(data, len) },
-        };
+        let bytes = unsafe { bytes_arg(data, len, "data") }?;
         r.request.add_file(
             unsafe { arg_str(name, "name") }?,
             unsafe { arg_str(file_name, "file_name") }?,

@@ -26,6 +26,20 @@ pub(crate) unsafe fn opt_str<'a>(ptr: *const c_char, name: &str) -> Result<Optio
     if ptr.is_null() { Ok(None) } else { unsafe { arg_str(ptr, name) }.map(Some) }
 }
 
+/// Reads a byte-buffer argument: `len` bytes at `ptr`; NULL is allowed only with `len` 0 (no
+/// bytes), anything else is an invalid-argument error naming `name`.
+///
+/// # Safety
+/// `ptr` is NULL or has `len` readable bytes that outlive `'a`.
+pub(crate) unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize, name: &str) -> Result<&'a [u8]> {
+    match (ptr.is_null(), len) {
+        (true, 0) => Ok(&[]),
+        (true, _) => Err(Error::invalid_argument(name, "is NULL but its length is not 0")),
+        // SAFETY: the caller promises `len` readable bytes.
+        (false, _) => Ok(unsafe { std::slice::from_raw_parts(ptr, len) }),
+    }
+}
+
 /// Checks an out-pointer argument.
 pub(crate) fn out_arg<T>(ptr: *mut T, name: &str) -> Result<()> {
     if ptr.is_null() { Err(Error::invalid_argument(name, "must not be NULL")) } else { Ok(()) }

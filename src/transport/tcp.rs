@@ -150,7 +150,7 @@ impl TcpTransport {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let stream = Arc::clone(&self.stream);
+        let stream: &TcpStream = &self.stream;
         arm(&mut self.write_timeout_ms, whole_ms(&timeout), |t| stream.set_write_timeout(t))?;
         let result = (&*self.stream).write_all(&self.pending);
         self.pending.clear();
@@ -186,7 +186,7 @@ impl Transport for TcpTransport {
         // What was held back goes out now that the answer is awaited (within the same budget).
         self.flush(timeout)?;
         let budget = timeout.not_zero().map(|t| *t);
-        let stream = Arc::clone(&self.stream);
+        let stream: &TcpStream = &self.stream;
         arm(&mut self.read_timeout_ms, whole_ms(&timeout), |t| stream.set_read_timeout(t))?;
         let started = Instant::now();
         let input = self.buffers.input_append_buf();
