@@ -6,8 +6,8 @@
  * - Names: iop_<object>_<verb>[_<qualifier>]. <object> is the snake-case name of the handle
  *   type the function works on (its first argument) or creates: config, client, request,
  *   response, batch, token, enos_client, enos_token, token_store, token_store_value,
- *   token_manager, push_receiver, push_message;
- *   or one of the stateless groups authorize, last_error, status, string, version.
+ *   token_manager, push_receiver, push_message, rate_limiter;
+ *   or one of the stateless groups authorize, last_error, log, status, string, version.
  *   Constructors are iop_<object>_new[_<variant>] (iop_token_store_new_file), or a verb saying
  *   how the object is obtained (iop_token_create, iop_token_refresh, iop_token_parse,
  *   iop_token_from_json, iop_enos_token_get, iop_enos_token_refresh, iop_push_receiver_verify
@@ -33,8 +33,9 @@
  *   shared by any number of threads (iop_*_configure included). IopResponse, IopToken,
  *   IopEnosToken and IopPushMessage are immutable and shareable. IopConfig, IopRequest and IopBatch must not be mutated while
  *   another thread uses them. The last error is per thread.
- * - Enums coming in (protocol, HTTP method, platform) are plain int32_t values, checked; push
- *   message types come out as plain int32_t values (IopPushType names the known ones).
+ * - Enums coming in (protocol, HTTP method, platform, log level, limit scope) are plain int32_t values, checked;
+ *   push message types and log levels come out as plain int32_t values (IopPushType and
+ *   IopLogLevel name them).
  * - Gateway URLs (IOP_URL_*) and defaults (IOP_DEFAULT_*) are defined here once; bindings
  *   take them from this header.
  */
@@ -75,6 +76,8 @@ typedef struct IopTokenManager IopTokenManager;
 typedef struct IopPushReceiver IopPushReceiver;
 /** A verified push message. Opaque, immutable, shareable. */
 typedef struct IopPushMessage IopPushMessage;
+/** Budgets and bans checked before every call of the clients configured with it, kept in a memory store (this process) or a Redis store (every host on that server). Opaque; thread-safe. */
+typedef struct IopRateLimiter IopRateLimiter;
 
 /** Lazada authorization gateway (all `/auth/token/…` calls, every country). */
 #define IOP_URL_LAZADA_AUTH "https://auth.lazada.com/rest"
@@ -191,6 +194,12 @@ typedef struct IopPushMessage IopPushMessage;
 #define IOP_VERSION_PATCH 0
 
 /**
+ * Default longest wait for a budget or a ban before a call fails as rate limited
+ * (`IOP_ERR_RATE_LIMITED`), in milliseconds.
+ */
+#define IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS 30000
+
+/**
  * Default refresh margin in milliseconds: refresh when the access token has less than 30
  * minutes left.
  */
@@ -275,6 +284,19 @@ typedef enum {
    * `"MalformedBody"`. Answer the platform with a non-200 status (e.g. 401).
    */
   IOP_ERR_PUSH_REJECTED = 12,
+  /**
+   * The call was not sent: a budget or a ban learned from the platform would be exceeded and
+   * waiting longer than the rate limiter's max wait would be needed (or max wait is 0).
+   * `iop_last_error_retry_after_ms` says when to try again; `iop_last_error_code` is
+   * `"RateLimited"` or the platform code that caused the ban (e.g. `"ApiCallLimit"`).
+   */
+  IOP_ERR_RATE_LIMITED = 13,
+  /**
+   * The app's daily quota is used up (learned from the platform): nothing is sent until the
+   * reset instant (AliExpress: next midnight GMT+8), named in the message as RFC 3339 with
+   * +08:00; `iop_last_error_retry_after_ms` is the time left. Not retryable before.
+   */
+  IOP_ERR_QUOTA_EXCEEDED = 14,
 } IopStatus;
 
 /**
@@ -370,6 +392,67 @@ typedef enum {
    */
   IOP_PUSH_PURCHASE_ORDER = 35,
 } IopPushType;
+
+/**
+ * Values for the `scope` argument of `iop_rate_limiter_set_budget`.
+ */
+typedef enum {
+  /**
+   * Every call of the calling client's app key (name NULL).
+   */
+  IOP_LIMIT_APP = 0,
+  /**
+   * Calls of one API (name = the API name), or with name NULL of every API, each its own bucket.
+   */
+  IOP_LIMIT_API = 1,
+  /**
+   * Calls with one access token (name NULL; one bucket per token, keyed by a SHA-256 prefix).
+   */
+  IOP_LIMIT_SELLER = 2,
+} IopLimitScope;
+
+/**
+ * Levels of the event stream; a callback receives the events at or below its maximum level.
+ */
+typedef enum {
+  /**
+   * No events (as a maximum level: logging off).
+   */
+  IOP_LOG_OFF = 0,
+  /**
+   * Failures the application should know about.
+   */
+  IOP_LOG_ERROR = 1,
+  /**
+   * A call failed or was refused, a retry, a throttle.
+   */
+  IOP_LOG_WARN = 2,
+  /**
+   * A call or a token operation completed.
+   */
+  IOP_LOG_INFO = 3,
+  /**
+   * Each attempt and each wait.
+   */
+  IOP_LOG_DEBUG = 4,
+  /**
+   * The finest detail.
+   */
+  IOP_LOG_TRACE = 5,
+} IopLogLevel;
+
+/**
+ * Receives one event of `level` (an `IopLogLevel` value): `event` is its stable name (`"call.end"`), `message` one English line,
+ * `fields_json` a JSON object of its fields; all three are borrowed for the call only. Called
+ * on the thread doing the work (a batch worker too), possibly on several threads at once; it
+ * must return normally (no longjmp, no exception unwinding through the library). Events never
+ * contain a secret, token, authorization code, signature, query string or body.
+ */
+typedef void (*IopLogCallback)(void *user_data,
+                               int32_t level,
+                               const char *event,
+                               const char *message,
+                               const char *fields_json);
 
 /**
  * Callbacks of an application-provided store (a database, say). Each returns 0 on success;
@@ -657,6 +740,20 @@ IopStatus iop_config_set_ca_bundle(IopConfig *config,
 IopStatus iop_config_set_allow_insecure_http(IopConfig *config, bool allow);
 
 /**
+ * Sets the proxy: NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
+ * `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` honoured; read when a client is built or
+ * configured); `""` connects directly whatever the environment says; otherwise
+ * `"http://[user:password@]host[:port]"` (HTTP CONNECT; port 80 by default; user and password
+ * percent-encoded). Credentials are sent as `Proxy-Authorization: Basic` and never appear in
+ * messages or logs. A failure to reach or tunnel through the proxy is `IOP_ERR_CONNECT` with a
+ * message starting `proxy http://host:port:` and saying what happened (refused, 407, 502…).
+ *
+ * # Safety
+ * `config` is NULL or live; `proxy_url` is NULL or NUL-terminated.
+ */
+IopStatus iop_config_set_proxy(IopConfig *config, const char *proxy_url);
+
+/**
  * Sets the largest response body accepted, in bytes (at least 1; `IOP_USE_DEFAULT`:
  * `IOP_DEFAULT_MAX_RESPONSE_BYTES`, 8 MiB). A larger body is `IOP_ERR_MALFORMED_RESPONSE`.
  *
@@ -877,11 +974,107 @@ int32_t iop_last_error_http_status(void);
 
 /**
  * For a throttling failure (`IOP_ERR_PLATFORM` with code `ApiCallLimit` or `AppCallLimit`):
- * how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds;
- * -1 when the last failure is not one or gives no duration, or the last call succeeded.
- * The library never waits or retries on its own. Reads this thread's last error only.
+ * how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds; for
+ * `IOP_ERR_RATE_LIMITED` when to try again, for `IOP_ERR_QUOTA_EXCEEDED` the time until the
+ * quota resets; -1 when the last failure is none of these or gives no duration, or the last
+ * call succeeded. Without a rate limiter the library never waits on its own. Reads this thread's last error only.
  */
 int64_t iop_last_error_retry_after_ms(void);
+
+/**
+ * Creates a rate limiter whose budgets' buckets and bans live in `store`: a memory store
+ * shares them with every limiter made from it in this process, a Redis store with every host
+ * on that Redis server and key namespace (one atomic Lua script per call, Redis's clock).
+ * File and callback stores cannot hold them: `IOP_ERR_INVALID_ARGUMENT`. Starts with no
+ * budget (bans learned from the platform still apply) and max wait
+ * `IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS`. On `IOP_OK` writes `*out_limiter`: owned, release with
+ * `iop_rate_limiter_free`.
+ *
+ * # Safety
+ * `store` is NULL or live; `out_limiter` is writable.
+ */
+IopStatus iop_rate_limiter_new(const IopTokenStore *store, IopRateLimiter **out_limiter);
+
+/**
+ * Frees a rate limiter. NULL does nothing. Clients configured with it keep using it.
+ *
+ * # Safety
+ * `limiter` is NULL or from `iop_rate_limiter_new`, not yet freed.
+ */
+void iop_rate_limiter_free(IopRateLimiter *limiter);
+
+/**
+ * Sets a budget (a token bucket): `rate_per_second` > 0 (0 removes the budget), `burst` ≥ 1
+ * or `IOP_USE_DEFAULT` (= ceil(rate)). `scope` is an `IopLimitScope` value: `IOP_LIMIT_APP`
+ * (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name = an API name such as
+ * "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a
+ * named budget wins over it), `IOP_LIMIT_SELLER` (name NULL; one bucket per access token).
+ * Applies to calls that start from now on.
+ *
+ * # Safety
+ * `limiter` is NULL or live; `name` is NULL or a NUL-terminated string.
+ */
+IopStatus iop_rate_limiter_set_budget(IopRateLimiter *limiter,
+                                      int32_t scope,
+                                      const char *name,
+                                      double rate_per_second,
+                                      int32_t burst);
+
+/**
+ * Sets the longest time a call waits for a budget or a ban before it fails with
+ * `IOP_ERR_RATE_LIMITED` (not sent): 0 fails at once; `IOP_USE_DEFAULT`:
+ * `IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS`. A used-up daily quota is never waited for.
+ *
+ * # Safety
+ * `limiter` is NULL or live.
+ */
+IopStatus iop_rate_limiter_set_max_wait_ms(IopRateLimiter *limiter, int64_t max_wait_ms);
+
+/**
+ * The budgets and running bans of `app_key` as JSON: `{"budgets":[{"scope":"app","name":null,
+ * "rate_per_second":50.0,"burst":50,"available":12.5}],"bans":[{"scope":"api","name":"/x",
+ * "until_ms":…,"code":"ApiCallLimit"}]}` (budgets set here and, for Redis, those other hosts
+ * used lately; ban scopes `app`, `api`, `seller`, `daily`). May do I/O (Redis). On `IOP_OK`
+ * writes `*out_json`: owned, release with `iop_string_free`.
+ *
+ * # Safety
+ * `limiter` is NULL or live; `app_key` a NUL-terminated string; `out_json` writable.
+ */
+IopStatus iop_rate_limiter_status_json(const IopRateLimiter *limiter,
+                                       const char *app_key,
+                                       char **out_json);
+
+/**
+ * Sets the rate limiter of `config` (shared, not copied: clients built or configured from it
+ * use this limiter, which they keep alive); NULL removes it. Both clients check it before
+ * every call (execute, token create and refresh, the token manager, batches) and teach it the
+ * bans in throttling answers.
+ *
+ * # Safety
+ * `config` is NULL or live; `limiter` is NULL or live.
+ */
+IopStatus iop_config_set_rate_limiter(IopConfig *config, const IopRateLimiter *limiter);
+
+/**
+ * Routes the library's events with a level at or below `max_level` (an `IopLogLevel` value)
+ * to `callback`, process-wide, with `user_data` passed back on each call. Replaces the previous
+ * callback (events being delivered on other threads may still reach it). A NULL `callback` or
+ * `IOP_LOG_OFF` turns logging off. Levels are checked before anything is formatted, so logging
+ * off costs nothing. Events and their fields: `call.start`, `call.end`, `call.retry`,
+ * `token.refresh`, `token.create`, `store.lock_wait`, `limit.wait`, `limit.reject`,
+ * `limit.ban` (see the README).
+ *
+ * # Safety
+ * `callback` is NULL or a function that may be called from any thread until it is replaced;
+ * `user_data` stays valid as long.
+ */
+IopStatus iop_log_set_callback(IopLogCallback callback, void *user_data, int32_t max_level);
+
+/**
+ * Changes only the maximum level of the registered callback (an `IopLogLevel` value;
+ * `IOP_LOG_OFF` silences it). Without a callback nothing is delivered whatever the level.
+ */
+IopStatus iop_log_set_level(int32_t max_level);
 
 /**
  * A manager for the seller `account` (any stable key, e.g. the seller id) of the IOP app of

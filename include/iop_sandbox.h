@@ -109,8 +109,46 @@ IopStatus iop_sandbox_clear_faults(const IopSandbox *sandbox);
 IopStatus iop_sandbox_route_hits(const IopSandbox *sandbox, const char *route, int64_t *out_hits);
 
 /**
- * Releases a string returned as owned by this library (`iop_sandbox_issue_code`). NULL does
- * nothing.
+ * Replaces the sandbox's rate limits and daily quota with `limits_json` (copied), e.g.
+ * `{"app":{"rate":50,"burst":50},"apis":{"/seller/get":{"rate":5,"ban_secs":2}},"daily":1000}`
+ * (every field optional; `{}` removes every limit). Per app: calls per second with a burst; per
+ * API of an app: calls per second; `daily`: calls per app per day, the day ending at midnight
+ * GMT+8 on the virtual clock. Buckets start full again; bans and daily counts are kept.
+ * Invalid JSON or values out of range are `IOP_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `sandbox` is NULL or a live handle; `limits_json` is NULL or NUL-terminated.
+ */
+IopStatus iop_sandbox_set_limits(const IopSandbox *sandbox, const char *limits_json);
+
+/**
+ * Bans the app `app_key` (copied) for `seconds` of the virtual clock, or only its API `api`
+ * (copied; NULL: the whole app), as a platform does after too many calls: its calls are then
+ * answered `AppCallLimit` (TOP: code 7) or `ApiCallLimit`, "ban will last N seconds". 0 lifts
+ * the ban. An unknown app or more than 86400 s is `IOP_ERR_INVALID_ARGUMENT`. On `IOP_OK`
+ * writes `*out_until_ms`, when the ban ends (virtual clock, UTC epoch ms).
+ *
+ * # Safety
+ * `sandbox` is NULL or a live handle; `app_key` and `api` are NULL or NUL-terminated;
+ * `out_until_ms` is writable.
+ */
+IopStatus iop_sandbox_ban(const IopSandbox *sandbox, const char *app_key, const char *api, uint32_t seconds, int64_t *out_until_ms);
+
+/**
+ * The request log as JSON: `[{"seq":1,"at_ms":…,"app_key":"…","api":"/seller/get",
+ * "throttled":false,"limit":null,"code":"0"},…]`, every GOP and TOP call received (the last
+ * 200000), oldest first: `at_ms` is the arrival on the virtual clock, `limit` says what
+ * throttled it (`app`, `api`, `daily` or `fault`) and `code` is the answer's code (`"0"`: a
+ * success). On `IOP_OK` writes `*out_json`: owned, release with `iop_sandbox_string_free`.
+ *
+ * # Safety
+ * `sandbox` is NULL or a live handle; `out_json` is writable.
+ */
+IopStatus iop_sandbox_request_log(const IopSandbox *sandbox, char **out_json);
+
+/**
+ * Releases a string returned as owned by this library (`iop_sandbox_issue_code`,
+ * `iop_sandbox_request_log`). NULL does nothing.
  *
  * # Safety
  * `s` is NULL or such a string, not yet released.

@@ -20,3 +20,16 @@ require_rust() {
         exit 2
     fi
 }
+
+# Prints the version of the iopkit crate (the root Cargo.toml's [package] version).
+crate_version() {
+    sed -n '/^\[package\]/,/^\[/s/^version = "\(.*\)"/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../Cargo.toml" | head -n 1
+}
+
+# Installs python3 and its venv module (Debian) when missing; with an argument, checks that
+# interpreter instead of the python3 on PATH.
+ensure_python_venv() {
+    local python=${1:-python3}
+    [ -n "${1:-}" ] || ensure_commands python3:python3
+    "$python" -c 'import ensurepip' 2>/dev/null || ensure_commands no-ensurepip:python3-venv
+}

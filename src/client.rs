@@ -6,7 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
-use crate::gateway::{App, Gateway};
+use crate::events::call::CallLog;
+use crate::gateway::{Active, App, Gateway};
 use crate::protocol::Protocol;
 use crate::request::Request;
 use crate::response::Response;
@@ -156,8 +157,29 @@ impl Client {
         if !request.files().is_empty() && request.http_method() == crate::HttpMethod::Get {
             return Err(Error::invalid_argument("request", "files need POST (multipart)"));
         }
+        let method = match request.http_method() {
+            crate::HttpMethod::Get => "GET",
+            crate::HttpMethod::Post => "POST",
+        };
+        let protocol_used = protocol.unwrap_or_else(|| Protocol::for_api(request.api_name()));
+        let protocol_name = if protocol_used == Protocol::Top { "TOP" } else { "GOP" };
+        let mut log = CallLog::new(request.api_name(), method, self.gateway.base_url(), protocol_name);
+        let result = self.send(&active, request, access_token, protocol, &mut log);
+        log.end(&result);
+        result
+    }
+
+    fn send(
+        &self,
+        active: &Active,
+        request: &Request,
+        access_token: Option<&str>,
+        protocol: Option<Protocol>,
+        log: &mut CallLog<'_>,
+    ) -> Result<Response> {
+        crate::limits::before_send(&active.config, self.app.key(), request.api_name(), access_token)?;
         // Only a connect failure is retried (see `retry`); each attempt is signed afresh.
-        let incoming = retry::run(&active.config, || {
+        let incoming = retry::run(&active.config, log, || {
             let signed = self.sign_with(&active.config, request, access_token, protocol, now_ms())?;
             let mut pairs: Vec<(&str, &str)> = signed.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             pairs.push(("sign", &signed.sign));
@@ -177,7 +199,9 @@ impl Client {
                 .iter()
                 .filter_map(|k| request.params().get(*k).map(String::as_str)),
         );
-        Response::parse(incoming.status, incoming.body, &secrets)
+        let response = Response::parse(incoming.status, incoming.body, &secrets);
+        crate::limits::after_answer(&active.config, self.app.key(), request.api_name(), &response);
+        response
     }
 
     /// Exchanges a one-time authorization `code` for a token (`/auth/token/create`).

@@ -1,9 +1,12 @@
 //! Per-client settings: timeouts, partner id, trusted CAs, plain-HTTP opt-in, response cap,
 //! connect retries, the keep-alive pool.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::limits::RateLimiter;
+pub use crate::transport::proxy::{ProxySetting, ProxyUrl};
 
 /// The `partner_id` sent by default: identifies this SDK to the gateway.
 pub const DEFAULT_PARTNER_ID: &str = concat!("iopkit-", env!("CARGO_PKG_VERSION"));
@@ -55,6 +58,12 @@ pub struct ClientConfig {
     pub max_idle_connections: usize,
     /// How long an idle keep-alive connection is kept.
     pub idle_timeout: Duration,
+    /// The proxy calls go through: the environment's (the default), none, or an HTTP CONNECT
+    /// proxy (see [`ProxySetting`]).
+    pub proxy: ProxySetting,
+    /// Budgets and bans checked before every call and taught by throttling answers (shared by
+    /// every client configured with it); `None` (the default): calls are not limited.
+    pub rate_limiter: Option<Arc<RateLimiter>>,
 }
 
 impl Default for ClientConfig {
@@ -70,6 +79,8 @@ impl Default for ClientConfig {
             retry_backoff_max: DEFAULT_RETRY_BACKOFF_MAX,
             max_idle_connections: DEFAULT_MAX_IDLE_CONNECTIONS as usize,
             idle_timeout: Duration::from_millis(DEFAULT_IDLE_TIMEOUT_MS as u64),
+            proxy: ProxySetting::Environment,
+            rate_limiter: None,
         }
     }
 }

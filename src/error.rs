@@ -32,6 +32,15 @@ pub enum ErrorKind {
     /// not match the body, or the body is not a push message. The platform-error code says which:
     /// `MissingAuthorization`, `MalformedAuthorization`, `SignatureMismatch`, `MalformedBody`.
     PushRejected,
+    /// The call was not sent: a rate budget or a ban learned from the platform (see
+    /// [`crate::limits`]) would be exceeded and waiting longer than the limiter's max wait would
+    /// be needed. [`Error::retry_after`] says when to try again; the platform-error code is
+    /// `RateLimited`, or the platform code that caused the ban (e.g. `ApiCallLimit`).
+    RateLimited,
+    /// The app's daily quota is used up (learned from the platform): nothing is sent until the
+    /// reset instant (AliExpress: next midnight GMT+8), which the message names in RFC 3339 with
+    /// `+08:00`; [`Error::retry_after`] is the time left. Not retryable before then.
+    QuotaExceeded,
     /// A bug in this library (such as a caught panic).
     Internal,
 }
@@ -112,6 +121,18 @@ impl Error {
         }
     }
 
+    /// A call the rate limiter kept from being sent ([`ErrorKind::RateLimited`] or
+    /// [`ErrorKind::QuotaExceeded`]): `code` is `RateLimited` or the platform code of the ban.
+    pub(crate) fn limited(kind: ErrorKind, message: String, code: &str, retry_after: std::time::Duration) -> Error {
+        Error {
+            kind,
+            message,
+            http_status: None,
+            platform: Some(Box::new(PlatformError { code: code.to_owned(), ..PlatformError::default() })),
+            retry_after: Some(retry_after),
+        }
+    }
+
     /// Attaches the HTTP status the error arrived with.
     pub fn with_http_status(mut self, status: u16) -> Error {
         self.http_status = Some(status);
@@ -158,8 +179,9 @@ impl Error {
     }
 
     /// For a throttling error (`ApiCallLimit`, `AppCallLimit`), how long the platform says the
-    /// ban lasts ("ban will last N seconds"); `None` otherwise. The library never waits or
-    /// retries on its own.
+    /// ban lasts ("ban will last N seconds"); for [`ErrorKind::RateLimited`] and
+    /// [`ErrorKind::QuotaExceeded`], when to try again; `None` otherwise. Without a configured
+    /// rate limiter the library never waits on its own.
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
     }

@@ -15,26 +15,36 @@ use std::time::Duration;
 
 use crate::config::ClientConfig;
 use crate::error::{ErrorKind, Result};
+use crate::events::call::CallLog;
 
 /// The wait before the first retry; each further retry doubles it, up to the configured cap.
 pub const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
 
-/// Runs `attempt` (which must sign afresh each time) under the policy of `config`.
-pub(crate) fn run<T>(config: &ClientConfig, attempt: impl FnMut() -> Result<T>) -> Result<T> {
-    run_with(config.max_connect_retries, config.retry_backoff_max, std::thread::sleep, attempt)
+/// Runs `attempt` (which must sign afresh each time) under the policy of `config`, reporting
+/// each attempt and retry to `log` (`call.start`, `call.retry`).
+pub(crate) fn run<T>(config: &ClientConfig, log: &mut CallLog<'_>, attempt: impl FnMut() -> Result<T>) -> Result<T> {
+    run_with(config.max_connect_retries, config.retry_backoff_max, std::thread::sleep, Some(log), attempt)
 }
 
 fn run_with<T>(
     retries: u32,
     cap: Duration,
     mut sleep: impl FnMut(Duration),
+    mut log: Option<&mut CallLog<'_>>,
     mut attempt: impl FnMut() -> Result<T>,
 ) -> Result<T> {
     let mut done = 0;
     loop {
+        if let Some(log) = log.as_deref_mut() {
+            log.attempt();
+        }
         match attempt() {
             Err(e) if e.kind() == ErrorKind::Connect && done < retries => {
-                sleep(backoff(done, cap));
+                let delay = backoff(done, cap);
+                if let Some(log) = log.as_deref() {
+                    log.retry(&e, delay);
+                }
+                sleep(delay);
                 done += 1;
             }
             Err(e) if done > 0 => return Err(e.with_note(&format!("{} attempts", done + 1))),
@@ -72,6 +82,7 @@ mod tests {
             retries,
             Duration::from_secs(1),
             |d| sleeps.push(d),
+            None,
             || {
                 calls += 1;
                 match failures.get(calls as usize - 1) {

@@ -43,17 +43,7 @@ pub fn signatures_match(expected: &str, given: &str) -> bool {
 }
 
 fn upper_hex(bytes: &[u8]) -> String {
-    hex(bytes, b"0123456789ABCDEF")
-}
-
-/// `bytes` in hex with the 16 `digits` given (upper- or lower-case).
-pub(crate) fn hex(bytes: &[u8], digits: &[u8; 16]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(digits[(b >> 4) as usize] as char);
-        out.push(digits[(b & 0x0f) as usize] as char);
-    }
-    out
+    hex::encode_upper(bytes)
 }
 
 #[cfg(test)]

@@ -1,4 +1,10 @@
-//! Percent-encoding as URL builders and form encoders apply it, and its inverse.
+//! Percent-encoding as URL builders and form encoders apply it, and its inverse, over the
+//! `percent-encoding` and `form_urlencoded` crates.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+/// What RFC 3986 component encoding escapes: everything but `A-Z a-z 0-9 - . _ ~`.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// How a value was encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -13,46 +19,24 @@ pub enum Encoding {
 
 /// Encodes `text` in `style`.
 pub fn encode(text: &str, style: Encoding) -> String {
-    let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        let kept = b.is_ascii_alphanumeric()
-            || match style {
-                Encoding::Percent => matches!(b, b'-' | b'.' | b'_' | b'~'),
-                Encoding::Form => matches!(b, b'*' | b'-' | b'.' | b'_'),
-            };
-        if kept {
-            out.push(b as char);
-        } else if b == b' ' && style == Encoding::Form {
-            out.push('+');
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    match style {
+        Encoding::Percent => utf8_percent_encode(text, COMPONENT).to_string(),
+        Encoding::Form => form_urlencoded::byte_serialize(text.as_bytes()).collect(),
     }
-    out
 }
 
 /// Decodes `%XX` escapes and `+` (as a space); `None` when an escape is malformed or the
 /// result is not UTF-8.
 pub fn decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return None;
-                }
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
+    // The crate passes a malformed escape through as text; here it is refused.
+    let well_formed = text
+        .split('%')
+        .skip(1)
+        .all(|after| after.as_bytes().get(..2).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)));
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_decode_str(&text.replace('+', " ")).decode_utf8().ok().map(|s| s.into_owned())
 }
 
 /// The `key=value` pairs of a query string or form body, decoded, in order.

@@ -4,7 +4,8 @@
 //! distinctive app secrets, codes and tokens. Everything the library produces that nobody asked
 //! to contain them is captured: error messages (Display, Debug, platform fields), `Debug` of every
 //! public type, every log record of the library and its dependencies (at trace level; see
-//! `Capture`), panic messages, and the C ABI's last-error fields. The test fails if any captured
+//! `Capture`), every event of the library's event stream (`iop::events`, at trace level: name,
+//! message and fields), panic messages, and the C ABI's last-error fields. The test fails if any captured
 //! text contains a secret. Token accessors, `Token::to_json`, the raw token JSON, response bodies
 //! and the string to sign are explicitly asked for: they are kept apart, and must contain the
 //! values (so the audit is known to have seen them).
@@ -139,6 +140,8 @@ impl Audit {
 struct Capture;
 
 static RECORDS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// Every event of the library's event stream, as `name level message fields_json`.
+static EVENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 impl log::Log for Capture {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
@@ -160,6 +163,13 @@ fn start_capture() {
     INSTALL.call_once(|| {
         log::set_logger(&Capture).expect("no other logger in this test binary");
         log::set_max_level(log::LevelFilter::Trace);
+        iop::events::set_sink(
+            Some(Box::new(|e: &iop::events::Event| {
+                let line = format!("{} {:?} {} {}", e.name, e.level, e.message, e.fields_json());
+                EVENTS.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+            })),
+            iop::events::Level::Trace,
+        );
         let default_hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             RECORDS.lock().unwrap_or_else(|p| p.into_inner()).push(format!("PANIC {info}"));
@@ -546,6 +556,13 @@ fn no_secret_appears_where_it_was_not_asked_for() {
     for record in &records {
         a.text("log record", record.clone());
     }
+    let events = EVENTS.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    for name in ["call.start", "call.end", "call.retry", "token.refresh", "token.create"] {
+        assert!(events.iter().any(|e| e.starts_with(&format!("{name} "))), "no {name} event was seen");
+    }
+    for event in &events {
+        a.text("event", event.clone());
+    }
 
     // The values went through the library: the servers that repeat requests back were sent the
     // code, the refresh token and the access token (so their answers carried them), and the
@@ -559,9 +576,10 @@ fn no_secret_appears_where_it_was_not_asked_for() {
     let findings = a.findings();
     let bytes: usize = a.captured.iter().map(|(_, t)| t.len()).sum();
     eprintln!(
-        "secret audit: {} captured texts ({bytes} bytes, {} log records) searched for {} secret values: {} found",
+        "secret audit: {} captured texts ({bytes} bytes, {} log records, {} events) searched for {} secret values: {} found",
         a.captured.len(),
         records.len(),
+        events.len(),
         a.secrets.len(),
         findings.len()
     );

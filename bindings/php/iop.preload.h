@@ -15,6 +15,7 @@ typedef struct IopTokenStoreValue IopTokenStoreValue;
 typedef struct IopTokenManager IopTokenManager;
 typedef struct IopPushReceiver IopPushReceiver;
 typedef struct IopPushMessage IopPushMessage;
+typedef struct IopRateLimiter IopRateLimiter;
 typedef enum {
   IOP_OK = 0,
   IOP_ERR_INVALID_ARGUMENT = 1,
@@ -29,6 +30,8 @@ typedef enum {
   IOP_ERR_TOKEN_EXPIRED = 10,
   IOP_ERR_REAUTHORIZATION_REQUIRED = 11,
   IOP_ERR_PUSH_REJECTED = 12,
+  IOP_ERR_RATE_LIMITED = 13,
+  IOP_ERR_QUOTA_EXCEEDED = 14,
 } IopStatus;
 typedef enum {
   IOP_PROTOCOL_AUTO = 0,
@@ -55,6 +58,20 @@ typedef enum {
   IOP_PUSH_SELLER_STATUS = 13,
   IOP_PUSH_PURCHASE_ORDER = 35,
 } IopPushType;
+typedef enum {
+  IOP_LIMIT_APP = 0,
+  IOP_LIMIT_API = 1,
+  IOP_LIMIT_SELLER = 2,
+} IopLimitScope;
+typedef enum {
+  IOP_LOG_OFF = 0,
+  IOP_LOG_ERROR = 1,
+  IOP_LOG_WARN = 2,
+  IOP_LOG_INFO = 3,
+  IOP_LOG_DEBUG = 4,
+  IOP_LOG_TRACE = 5,
+} IopLogLevel;
+typedef void (*IopLogCallback)(void *user_data, int32_t level, const char *event, const char *message, const char *fields_json);
 typedef struct {
   void *user_data;
   int32_t (*load)(void *user_data, const char *account, IopTokenStoreValue *value);
@@ -84,6 +101,7 @@ IopStatus iop_config_set_read_timeout_ms(IopConfig *config, int64_t timeout_ms);
 IopStatus iop_config_set_partner_id(IopConfig *config, const char *partner_id);
 IopStatus iop_config_set_ca_bundle(IopConfig *config, const char *pem_path);
 IopStatus iop_config_set_allow_insecure_http(IopConfig *config, bool allow);
+IopStatus iop_config_set_proxy(IopConfig *config, const char *proxy_url);
 IopStatus iop_config_set_max_response_bytes(IopConfig *config, int64_t max_bytes);
 IopStatus iop_config_set_max_connect_retries(IopConfig *config, int32_t retries);
 IopStatus iop_config_set_max_idle_connections(IopConfig *config, int32_t connections);
@@ -107,6 +125,14 @@ const char *iop_last_error_sub_message(void);
 const char *iop_last_error_request_id(void);
 int32_t iop_last_error_http_status(void);
 int64_t iop_last_error_retry_after_ms(void);
+IopStatus iop_rate_limiter_new(const IopTokenStore *store, IopRateLimiter **out_limiter);
+void iop_rate_limiter_free(IopRateLimiter *limiter);
+IopStatus iop_rate_limiter_set_budget(IopRateLimiter *limiter, int32_t scope, const char *name, double rate_per_second, int32_t burst);
+IopStatus iop_rate_limiter_set_max_wait_ms(IopRateLimiter *limiter, int64_t max_wait_ms);
+IopStatus iop_rate_limiter_status_json(const IopRateLimiter *limiter, const char *app_key, char **out_json);
+IopStatus iop_config_set_rate_limiter(IopConfig *config, const IopRateLimiter *limiter);
+IopStatus iop_log_set_callback(IopLogCallback callback, void *user_data, int32_t max_level);
+IopStatus iop_log_set_level(int32_t max_level);
 IopStatus iop_token_manager_new(const IopClient *client, const IopTokenStore *store, const char *account, int64_t refresh_margin_ms, IopTokenManager **out_manager);
 IopStatus iop_token_manager_new_enos(const IopEnosClient *client, const IopTokenStore *store, const char *account, int64_t refresh_margin_ms, IopTokenManager **out_manager);
 void iop_token_manager_free(IopTokenManager *manager);

@@ -76,6 +76,12 @@ pub struct Global {
     /// Connect and read timeout in seconds [default: 15 connect, 30 read]
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
+    /// HTTP CONNECT proxy http://[user:password@]host[:port]; "" for none [default: HTTPS_PROXY or ALL_PROXY, minus NO_PROXY]
+    #[arg(long, global = true, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Allow plain http:// to a gateway other than loopback (signatures and tokens cross the network in clear)
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
 }
 
 /// The commands.
@@ -102,6 +108,36 @@ pub enum Command {
     /// Verify Lazada push messages (webhooks), or receive them over HTTP
     #[command(subcommand)]
     Push(PushCommand),
+    /// Print a shell completion script: iop completions bash > /etc/bash_completion.d/iop
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Show the rate-limit budgets and bans a fleet shares through Redis
+    #[command(after_help = LIMITS_HELP)]
+    Limits(LimitsArgs),
+}
+
+const LIMITS_HELP: &str = "\
+Examples:
+  IOP_REDIS_URL=redis://cache.internal:6379 iop limits --app-key 123456
+  iop limits --redis redis://127.0.0.1:6379 --prefix iopkit --app-key 123456 --json
+
+Shows each budget (rate, burst, calls available now) the fleet's limiters used lately and each
+running ban (learned from the platform: app, api or daily quota) with its end.";
+
+/// `iop limits`.
+#[derive(Debug, Args)]
+pub struct LimitsArgs {
+    /// The Redis server the limiters share (a password here is visible to other users: prefer
+    /// IOP_REDIS_URL) [env: IOP_REDIS_URL]
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+    /// The key namespace the limiters' Redis store uses
+    #[arg(long, value_name = "P", default_value = "iopkit")]
+    pub prefix: String,
 }
 
 const TOKEN_CREATE_HELP: &str = "\
@@ -336,9 +372,28 @@ pub struct AuthorizeArgs {
     pub base_url: Option<String>,
 }
 
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  iop completions bash > ~/.local/share/bash-completion/completions/iop
+  iop completions zsh > \"${fpath[1]}/_iop\"
+  iop completions fish > ~/.config/fish/completions/iop.fish";
+
+/// Shells `iop completions` writes scripts for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// GNU Bash
+    Bash,
+    /// Z shell
+    Zsh,
+    /// fish
+    Fish,
+}
+
 const SANDBOX_HELP: &str = "\
 Prints its URLs, its demo apps (sandbox credentials, not secrets) and how to point iop at it,
 then serves until Ctrl-C (or, with --exit-on-eof or from a terminal, until standard input ends).
+
+It takes none of the global options (--json, --gateway, --app-key, --profile, …): they are refused.
 
 Examples:
   iop sandbox --port 8080

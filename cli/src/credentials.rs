@@ -110,7 +110,21 @@ pub fn find(global: &Global, stdin: &Stdin) -> Result<Found, Failure> {
                     source: format!("profile [default] of {}", path.display()),
                 }
             }
-            None => Found { gateway: None, app_key: None, app_secret: None, source: "nowhere".into() },
+            None => Found {
+                gateway: None,
+                app_key: None,
+                app_secret: None,
+                source: match profile::default_path() {
+                    Some(path) => format!(
+                        "the command line, the IOP_GATEWAY, IOP_APP_KEY and IOP_APP_SECRET variables (none set) and \
+                         the profile file {} (absent)",
+                        path.display()
+                    ),
+                    None => "the command line and the IOP_GATEWAY, IOP_APP_KEY and IOP_APP_SECRET variables (none \
+                             set); no profile file (neither IOP_PROFILE_FILE nor HOME is set)"
+                        .into(),
+                },
+            },
         }
     };
     if let Some(g) = &global.gateway {

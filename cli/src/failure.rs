@@ -47,7 +47,11 @@ pub fn code_of(kind: ErrorKind) -> u8 {
         ErrorKind::InvalidArgument => USAGE,
         ErrorKind::Connect | ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Tls | ErrorKind::Http => NETWORK,
         ErrorKind::MalformedResponse => MALFORMED,
-        ErrorKind::Platform | ErrorKind::TokenExpired | ErrorKind::ReauthorizationRequired => PLATFORM,
+        ErrorKind::Platform
+        | ErrorKind::TokenExpired
+        | ErrorKind::ReauthorizationRequired
+        | ErrorKind::RateLimited
+        | ErrorKind::QuotaExceeded => PLATFORM,
         ErrorKind::PushRejected => PUSH_REJECTED,
         ErrorKind::Internal => INTERNAL,
     }
@@ -97,10 +101,16 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         let code = code_of(e.kind());
         let hint = match e.kind() {
+            ErrorKind::Connect if e.message().starts_with("proxy ") => Some(
+                "check the proxy (--proxy, else HTTPS_PROXY or ALL_PROXY; NO_PROXY lists hosts reached directly), or pass --proxy \"\" to connect directly",
+            ),
             ErrorKind::Connect => Some("check the gateway URL (--gateway, IOP_GATEWAY or the profile) and the network"),
             ErrorKind::Timeout => Some("the gateway did not answer in time: retry later or raise --timeout"),
             ErrorKind::Network => {
                 Some("the connection broke after the request left: it may have arrived; check before repeating it")
+            }
+            ErrorKind::Tls if e.message().contains("did not answer TLS") => {
+                Some("that port speaks plain HTTP: use the gateway's https:// port, or http:// for a loopback sandbox")
             }
             ErrorKind::Tls => Some(
                 "the gateway's certificate was not accepted; behind a TLS-intercepting proxy, pass its CA with --ca-bundle",
@@ -109,8 +119,17 @@ impl From<Error> for Failure {
             ErrorKind::MalformedResponse => Some("the answer was not the platform's JSON: check the gateway URL"),
             ErrorKind::Platform | ErrorKind::TokenExpired => e.platform_error().and_then(|p| platform_hint(&p.code)),
             ErrorKind::ReauthorizationRequired => Some("have the seller authorize the app again (`iop authorize-url`)"),
+            ErrorKind::RateLimited => {
+                Some("not sent: the rate limiter would have to wait too long; retry after the time given")
+            }
+            ErrorKind::QuotaExceeded => {
+                Some("the app's daily quota is used up: nothing is sent before the reset the message names")
+            }
             ErrorKind::PushRejected => push_hint(e.platform_error().map(|p| p.code.as_str()).unwrap_or_default()),
             ErrorKind::Internal => Some("this is a bug in iop: please report it"),
+            ErrorKind::InvalidArgument if e.message().contains("plain http://") => Some(
+                "use https://, or pass --allow-insecure-http to send over plain HTTP anyway (signatures and tokens cross the network in clear)",
+            ),
             ErrorKind::InvalidArgument => None,
         };
         Failure { code, message: e.message().to_owned(), hint: hint.map(str::to_owned) }

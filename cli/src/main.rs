@@ -53,7 +53,12 @@ fn run(ctx: &Context<'_>, command: &Command) -> Result<(), Failure> {
         Command::Call(args) => commands::call::run(ctx, args),
         Command::Sign(args) => commands::sign::run(ctx, args),
         Command::AuthorizeUrl(args) => commands::authorize::run(ctx, args),
-        Command::Sandbox(args) => commands::sandbox::run(args),
+        Command::Sandbox(args) => commands::sandbox::run(ctx.global, args),
+        Command::Completions { shell } => {
+            commands::completions::run(*shell);
+            Ok(())
+        }
+        Command::Limits(args) => commands::limits::run(ctx, args),
         Command::Push(PushCommand::Verify { authorization, body_file }) => {
             commands::push::verify(ctx, authorization, body_file.as_deref())
         }

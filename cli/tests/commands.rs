@@ -79,7 +79,8 @@ fn token_create_and_refresh_as_table_and_json() {
     let new = refreshed["refresh_token"].as_str().unwrap();
     assert_ne!(new, old, "the refresh token rotates");
     let table = run(&mut iop_for(&sb, Flavour::Lazada), &["token", "refresh", "--refresh-token", new]).expect(0);
-    assert!(table.stdout.contains("store the refresh token"), "{}", table.stdout);
+    assert!(table.stderr.contains("store the refresh token"), "a reminder, on stderr: {}", table.stderr);
+    assert!(!table.stdout.contains("store the refresh token"), "stdout holds only the token: {}", table.stdout);
 
     // The old refresh token is dead: a platform error, exit 4, with the next step.
     let r = run(&mut iop_for(&sb, Flavour::Lazada), &["token", "refresh", "--refresh-token", &old]).expect(4);
@@ -99,11 +100,15 @@ fn call_prints_status_error_fields_and_pretty_body() {
     assert!(ok.stdout.contains("HTTP 200 (success)") && ok.stdout.contains("request_id"), "{}", ok.stdout);
     assert!(ok.stdout.contains("\n  \"data\": {\n    \""), "pretty JSON body:\n{}", ok.stdout);
 
-    // --json: the body exactly; GET works the same; the token may come from the environment.
-    let body =
+    // --json: the HTTP status and the body as received; GET works the same; the token may come
+    // from the environment.
+    let out =
         run(iop_for(&sb, Flavour::Lazada).env("IOP_ACCESS_TOKEN", access), &["call", "/seller/get", "--get", "--json"])
-            .expect(0)
-            .json();
+            .expect(0);
+    let json = out.json();
+    assert_eq!((&json["http_status"], &json["success"]), (&200.into(), &true.into()), "{json}");
+    assert!(out.stdout.trim_end().ends_with("}}"));
+    let body = &json["body"];
     assert_eq!(body["code"], "0");
     assert!(body["data"]["seller_id"].is_number());
 
@@ -117,7 +122,7 @@ fn call_prints_status_error_fields_and_pretty_body() {
     )
     .expect(0)
     .json();
-    assert!(top.get("aliexpress_ds_category_get_response").is_some(), "{top}");
+    assert!(top["body"].get("aliexpress_ds_category_get_response").is_some(), "{top}");
 
     // A platform error: exit 4, its fields printed, and a hint.
     let err = run(&mut iop_for(&sb, Flavour::Lazada), &["call", "/seller/get", "--token", "not-a-token"]).expect(4);

@@ -3,11 +3,51 @@
 use iop::Protocol;
 use serde_json::{Map, Value, json};
 
-use crate::envelope::{ApiError, flat_success, wrapped_success};
+use crate::envelope::{ApiError, OAUTH_ERROR_STATUS, Style, flat_success, wrapped_success};
 use crate::flavour::{Flavour, TokenCall};
 use crate::request::Params;
 use crate::state::{Seller, State};
 use crate::verify::{required, verify};
+
+/// The GOP api paths of the OAuth calls, whose errors are answered with HTTP 400.
+const OAUTH_APIS: [&str; 2] = ["/auth/token/create", "/auth/token/refresh"];
+
+/// The HTTP status of an API error for `api`: 400 for the OAuth calls, the configured API error
+/// status (200 by default) for the others.
+pub(crate) fn error_status(state: &State, api: Option<&str>) -> u16 {
+    if api.is_some_and(|a| OAUTH_APIS.contains(&a)) { OAUTH_ERROR_STATUS } else { state.api_error_status() }
+}
+
+/// The access token of a GOP call: `access_token`, or `session` as the official AliExpress
+/// Python and PHP SDKs send it.
+fn access_token(params: &Params) -> Result<&str, ApiError> {
+    required(params, "access_token").or_else(|e| params.non_empty("session").ok_or(e))
+}
+
+/// Runs one API call: logs it (virtual time of arrival, app, API, whether it was throttled) and
+/// gives its errors their HTTP status.
+fn logged(
+    state: &State,
+    params: &Params,
+    api: Option<&str>,
+    style: Style,
+    call: impl FnOnce() -> Result<Value, ApiError>,
+) -> Result<Value, ApiError> {
+    let at_ms = state.clock.now_ms();
+    let result = call();
+    let (limit, code) = match &result {
+        Ok(_) => (None, "0"),
+        Err(e) => (crate::limits::throttled_by(e), e.code),
+    };
+    state.limits.log.record(at_ms, params.get("app_key").unwrap_or_default(), api.unwrap_or_default(), limit, code);
+    let status = error_status(state, api.filter(|_| style == Style::Flat));
+    result.map_err(|e| e.with_status(status))
+}
+
+/// Checks the limits for a verified call of `app_key` to `api`.
+fn admit(state: &State, app_key: &str, api: &str, style: Style) -> Result<(), ApiError> {
+    state.limits.admit(app_key, api, state.clock.now_ms()).map_err(|t| ApiError::throttled(t.limit, t.seconds, style))
+}
 
 /// A GOP call: `api_path` from the URL, else from the `method` parameter.
 pub(crate) fn gop(
@@ -18,8 +58,20 @@ pub(crate) fn gop(
     request_id: &str,
 ) -> Result<Value, ApiError> {
     let api_path = api_path.or_else(|| params.non_empty("method"));
+    logged(state, params, api_path, Style::Flat, || gop_call(state, flavour, api_path, params, request_id))
+}
+
+fn gop_call(
+    state: &State,
+    flavour: Flavour,
+    api_path: Option<&str>,
+    params: &Params,
+    request_id: &str,
+) -> Result<Value, ApiError> {
     let app = verify(state, params, Protocol::Gop, api_path)?;
-    let payload = match api_path.unwrap_or_default() {
+    let api_path = api_path.unwrap_or_default();
+    admit(state, &app.app_key, api_path, Style::Flat)?;
+    let payload = match api_path {
         "/auth/token/create" => {
             let code = required(params, "code")?;
             let grant = state.create_token(app, code)?;
@@ -31,7 +83,7 @@ pub(crate) fn gop(
             flavour.token_payload(&grant, TokenCall::Refresh)
         }
         "/seller/get" => {
-            let token = required(params, "access_token")?;
+            let token = access_token(params)?;
             seller_payload(state.seller_for(app, token)?.as_ref())
         }
         _ => return Err(ApiError::invalid_api_path()),
@@ -42,11 +94,16 @@ pub(crate) fn gop(
 /// A TOP call at `/sync`: dotted `method`, token as `session`, wrapped envelope.
 pub(crate) fn top(state: &State, params: &Params, request_id: &str) -> Result<Value, ApiError> {
     let method = params.non_empty("method");
+    logged(state, params, method, Style::Wrapped, || top_call(state, method, params, request_id))
+}
+
+fn top_call(state: &State, method: Option<&str>, params: &Params, request_id: &str) -> Result<Value, ApiError> {
     let app = verify(state, params, Protocol::Top, method)?;
     if params.get("format") != Some("json") {
         return Err(ApiError::invalid_format());
     }
     let method = method.unwrap_or_default();
+    admit(state, &app.app_key, method, Style::Wrapped)?;
     let inner = match method {
         "aliexpress.ds.category.get" => {
             let session = required(params, "session")?;

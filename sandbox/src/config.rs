@@ -5,6 +5,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::envelope::DEFAULT_API_ERROR_STATUS;
+use crate::limits::LimitsConfig;
+
 /// App key of the default refreshable app.
 pub const DEFAULT_APP_KEY: &str = "100001";
 /// App secret of [`DEFAULT_APP_KEY`] (a sandbox test credential, not a real secret).
@@ -141,7 +144,9 @@ pub const DOC_SAMPLE_REFRESH_TOKENS: [&str; 3] =
 /// `{"apps":[{"app_key":…,"app_secret":…,"access_ttl_secs":…,"refresh_ttl_secs":…,"can_refresh":true}],
 ///   "code_ttl_secs":1800,"clock_skew_secs":0,
 ///   "preset_codes":[{"app_key":…,"value":…}],"preset_refresh_tokens":[…],
-///   "enos_apps":[{"app_key":…,"app_secret":…,"token_ttl_secs":7200}],"preset_enos_tokens":[…]}`
+///   "enos_apps":[{"app_key":…,"app_secret":…,"token_ttl_secs":7200}],"preset_enos_tokens":[…],
+///   "limits":{"app":{"rate":50,"burst":50},"apis":{"/seller/get":{"rate":5}},"daily":10000},
+///   "api_error_status":200}`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -160,6 +165,16 @@ pub struct Config {
     pub enos_apps: Vec<EnosAppConfig>,
     /// EnOS access tokens valid from the start, for a full token lifetime.
     pub preset_enos_tokens: Vec<Preset>,
+    /// Rate limits and the daily quota (none by default).
+    pub limits: LimitsConfig,
+    /// HTTP status of API errors other than the OAuth calls' (which are always 400): 200, as
+    /// the platforms answer, or any 4xx/5xx.
+    pub api_error_status: u16,
+}
+
+/// Whether `status` may answer API errors: 200, or 400..=599.
+pub(crate) fn valid_api_error_status(status: u16) -> bool {
+    status == 200 || (400..=599).contains(&status)
 }
 
 impl Default for Config {
@@ -181,6 +196,8 @@ impl Default for Config {
                 token_ttl_secs: DEFAULT_ENOS_TOKEN_TTL_SECS,
             }],
             preset_enos_tokens: Vec::new(),
+            limits: LimitsConfig::default(),
+            api_error_status: DEFAULT_API_ERROR_STATUS,
         }
     }
 }
@@ -269,6 +286,10 @@ impl Config {
                 return Err(ConfigError(format!("EnOS preset for unknown app {} or empty", preset.app_key)));
             }
         }
+        self.limits.validate().map_err(ConfigError)?;
+        if !valid_api_error_status(self.api_error_status) {
+            return Err(ConfigError("api_error_status must be 200 or 400..=599".into()));
+        }
         // Keep the arithmetic on milliseconds far from overflow.
         const MAX_SECS: i64 = 1 << 40;
         let too_big = |s: i64| !(-MAX_SECS..=MAX_SECS).contains(&s);
@@ -316,6 +337,8 @@ mod tests {
         assert!(c.apps[0].can_refresh);
         assert_eq!(c.code_ttl_secs, DEFAULT_CODE_TTL_SECS);
         assert_eq!(Config::from_json("{}").unwrap(), Config::default());
+        let c = Config::from_json(r#"{"limits":{"daily":5},"api_error_status":400}"#).unwrap();
+        assert_eq!((c.limits.daily, c.api_error_status), (Some(5), 400));
     }
 
     #[test]
@@ -329,6 +352,8 @@ mod tests {
             r#"{"code_ttl_secs":-1}"#,
             r#"{"clock_skew_secs":9223372036854775807}"#,
             r#"{"unknown":1}"#,
+            r#"{"api_error_status":302}"#,
+            r#"{"limits":{"app":{"rate":0}}}"#,
         ] {
             assert!(Config::from_json(bad).is_err(), "{bad}");
         }

@@ -2,6 +2,8 @@
 
 use serde_json::json;
 
+use crate::config::valid_api_error_status;
+use crate::limits::{LimitsConfig, MAX_BAN_SECS};
 use crate::reply::Reply;
 use crate::request::Params;
 use crate::state::State;
@@ -21,21 +23,77 @@ use crate::state::State;
 /// `{"deliveries":[{id,message_type,app_key,seller_id,attempt,at_ms,status,error,bad_signature,acknowledged}],"pending":[…],"receivers":{…}}`.
 /// Advancing the clock checks for expiry alerts (type 8, sellers whose authorization ends within
 /// 48 hours, once per virtual day).
-pub(crate) fn handle(state: &State, method: &str, path: &str, params: &Params) -> Reply {
+///
+/// Limits (see `crate::limits`): `GET /limits` → `{"limits":{…},"bans":[{app_key,api,until_ms}],
+/// "daily":[{app_key,used,resets_at_ms}]}`; `POST /limits` with the limits as a JSON body
+/// (`{"app":{"rate":50,"burst":50},"apis":{"/seller/get":{"rate":5}},"daily":1000}`) replaces
+/// them (buckets start full; bans and daily counts stay); `POST /limits/ban?app_key=APP[&api=NAME]&seconds=N`
+/// bans the app (or one of its APIs) for N seconds of the virtual clock (0 lifts it) →
+/// `{"app_key","api","until_ms"}`; `POST /limits/reset` lifts every ban, refills every bucket and
+/// forgets the daily counts. `GET /requests[?after=SEQ]` → `{"requests":[{seq,at_ms,app_key,api,
+/// throttled,limit,code}],"dropped":n,"last_seq":s}` (the request log, entries after SEQ);
+/// `POST /requests/reset` empties it. `POST /settings?api_error_status=N` sets the HTTP status
+/// of API errors other than the OAuth calls' (200 or 400..=599) → `{"api_error_status":N}`.
+pub(crate) fn handle(state: &State, method: &str, path: &str, params: &Params, body: &[u8]) -> Reply {
     let error = |status: u16, msg: &str| Reply::json(status, &json!({"error": msg}));
     let expected = match path {
         "/health" | "/clock" => "GET",
         "/clock/advance" | "/code" | "/faults/reset" => "POST",
         "/push/register" | "/push/order" | "/push/faults" | "/push/flush" => "POST",
         "/push/log" => "GET",
-        "/faults" if method == "GET" => "GET",
-        "/faults" => "POST",
+        "/faults" | "/limits" | "/requests" if method == "GET" => "GET",
+        "/faults" | "/limits" => "POST",
+        "/limits/ban" | "/limits/reset" | "/requests/reset" | "/settings" => "POST",
+        "/requests" => "GET",
         _ => return error(404, "unknown control endpoint"),
     };
     if method != expected {
         return error(405, &format!("use {expected}"));
     }
     match path {
+        "/limits" if method == "GET" => Reply::json(200, &state.limits.snapshot(state.clock.now_ms())),
+        "/limits" => {
+            let text = std::str::from_utf8(body).unwrap_or_default();
+            match LimitsConfig::from_json(text) {
+                Ok(limits) => {
+                    state.limits.set(limits);
+                    Reply::json(200, &state.limits.snapshot(state.clock.now_ms()))
+                }
+                Err(e) => error(400, &format!("the body must be the limits as JSON: {e}")),
+            }
+        }
+        "/limits/ban" => {
+            let app_key = params.get("app_key").unwrap_or_default();
+            let api = params.non_empty("api");
+            let seconds = params.get("seconds").and_then(|s| s.parse::<u32>().ok()).filter(|s| *s <= MAX_BAN_SECS);
+            match (state.app(app_key), seconds) {
+                (None, _) => error(400, "unknown app_key"),
+                (_, None) => error(400, &format!("seconds must be 0..={MAX_BAN_SECS}")),
+                (Some(_), Some(seconds)) => {
+                    let until = state.limits.ban(app_key, api, seconds, state.clock.now_ms());
+                    Reply::json(200, &json!({"app_key": app_key, "api": api, "until_ms": until}))
+                }
+            }
+        }
+        "/limits/reset" => {
+            state.limits.reset();
+            Reply::json(200, &state.limits.snapshot(state.clock.now_ms()))
+        }
+        "/requests" => match params.non_empty("after").map_or(Ok(0), str::parse::<u64>) {
+            Ok(after) => Reply::json(200, &state.limits.log.snapshot(after)),
+            Err(_) => error(400, "after must be a sequence number"),
+        },
+        "/requests/reset" => {
+            state.limits.log.clear();
+            Reply::json(200, &state.limits.log.snapshot(0))
+        }
+        "/settings" => match params.get("api_error_status").and_then(|s| s.parse::<u16>().ok()) {
+            Some(status) if valid_api_error_status(status) => {
+                state.set_api_error_status(status);
+                Reply::json(200, &json!({"api_error_status": status}))
+            }
+            _ => error(400, "api_error_status must be 200 or 400..=599"),
+        },
         "/health" => Reply::json(200, &json!({"ok": true})),
         "/clock" => Reply::json(200, &json!({"now_ms": state.clock.now_ms()})),
         "/clock/advance" => match params.get("seconds").and_then(|s| s.parse::<i64>().ok()) {

@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::limits::Limit;
+
 /// Which envelope a route answers with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Style {
@@ -26,7 +28,18 @@ pub(crate) struct ApiError {
     pub sub_code: &'static str,
     /// `sub_msg` (wrapped only).
     pub sub_msg: String,
+    /// Whether the flat envelope carries `sub_code` and `sub_msg` too (the daily quota's does).
+    pub flat_sub: bool,
 }
+
+/// HTTP status of the OAuth calls' errors (`/auth/token/*`): the platforms send 400.
+pub(crate) const OAUTH_ERROR_STATUS: u16 = 400;
+/// Default HTTP status of the other API errors: the platforms send 200 with the envelope.
+pub const DEFAULT_API_ERROR_STATUS: u16 = 200;
+/// The sub code of a rate limit's answer (app or API, per second).
+pub(crate) const RATE_LIMITED_SUB_CODE: &str = "isp.call-limited";
+/// The sub code of the daily quota's answer.
+pub(crate) const DAILY_LIMITED_SUB_CODE: &str = "accesscontrol.limited-by-app-access-count";
 
 impl ApiError {
     fn isv(
@@ -35,7 +48,43 @@ impl ApiError {
         sub_code: &'static str,
         sub_msg: impl Into<String>,
     ) -> ApiError {
-        ApiError { status: 400, kind: "ISV", code, message: message.into(), sub_code, sub_msg: sub_msg.into() }
+        ApiError {
+            status: 400,
+            kind: "ISV",
+            code,
+            message: message.into(),
+            sub_code,
+            sub_msg: sub_msg.into(),
+            flat_sub: false,
+        }
+    }
+
+    /// A throttled call's answer, as the platforms word it for `limit` in `style`, announcing a
+    /// ban of `seconds`: `ApiCallLimit` "The request has exceeded the limit, ban will last N
+    /// seconds" for an API; `AppCallLimit` "This ban will last N more seconds" for an app (TOP:
+    /// code `7`, "App Call Limited"); for the daily quota `AppCallLimit` (TOP: `7`) "App Call
+    /// Limited" with sub code `accesscontrol.limited-by-app-access-count` and "This ban will last
+    /// N more seconds", in the flat envelope too. Rate limits carry the sub code `isp.call-limited`.
+    pub(crate) fn throttled(limit: Limit, seconds: u64, style: Style) -> ApiError {
+        let ban = format!("This ban will last {seconds} more seconds");
+        let top = style == Style::Wrapped;
+        let (code, message, sub_code) = match limit {
+            Limit::Api => {
+                let msg = format!("The request has exceeded the limit, ban will last {seconds} seconds");
+                ("ApiCallLimit", msg, RATE_LIMITED_SUB_CODE)
+            }
+            Limit::App if top => ("7", "App Call Limited".to_owned(), RATE_LIMITED_SUB_CODE),
+            Limit::App => ("AppCallLimit", ban.clone(), RATE_LIMITED_SUB_CODE),
+            Limit::Daily => {
+                (if top { "7" } else { "AppCallLimit" }, "App Call Limited".to_owned(), DAILY_LIMITED_SUB_CODE)
+            }
+        };
+        ApiError { status: 400, kind: "ISP", code, message, sub_code, sub_msg: ban, flat_sub: limit == Limit::Daily }
+    }
+
+    /// The same error answered with HTTP `status`.
+    pub(crate) fn with_status(self, status: u16) -> ApiError {
+        ApiError { status, ..self }
     }
 
     /// `MissingParameter` naming `name`.
@@ -155,9 +204,17 @@ impl ApiError {
         ApiError { status: 500, kind: "SYSTEM", ..ApiError::isv("InternalError", msg, "isp.internal-error", msg) }
     }
 
-    /// The error's JSON body in `style`.
+    /// The error's JSON body in `style`. A numeric code (TOP's `7`) is sent as a JSON number.
     pub(crate) fn body(&self, style: Style, request_id: &str) -> Value {
         match style {
+            Style::Flat if self.flat_sub => json!({
+                "type": self.kind,
+                "code": self.code,
+                "message": self.message,
+                "sub_code": self.sub_code,
+                "sub_msg": self.sub_msg,
+                "request_id": request_id,
+            }),
             Style::Flat => json!({
                 "type": self.kind,
                 "code": self.code,
@@ -166,7 +223,7 @@ impl ApiError {
             }),
             Style::Wrapped => json!({ "error_response": {
                 "type": self.kind,
-                "code": self.code,
+                "code": self.code.parse::<u32>().map_or_else(|_| Value::from(self.code), Value::from),
                 "msg": self.message,
                 "sub_code": self.sub_code,
                 "sub_msg": self.sub_msg,
@@ -218,6 +275,40 @@ mod tests {
         assert_eq!(e["sub_code"], "isv.illegal-access-token");
         assert_eq!(e["request_id"], "r");
         assert!(e.get("message").is_none());
+    }
+
+    #[test]
+    fn throttled_envelopes() {
+        let flat = |limit, secs| ApiError::throttled(limit, secs, Style::Flat).body(Style::Flat, "r");
+        let top = |limit, secs| ApiError::throttled(limit, secs, Style::Wrapped).body(Style::Wrapped, "r");
+        assert_eq!(
+            flat(Limit::Api, 1),
+            json!({"type":"ISP","code":"ApiCallLimit",
+                "message":"The request has exceeded the limit, ban will last 1 seconds","request_id":"r"})
+        );
+        assert_eq!(
+            flat(Limit::App, 3),
+            json!({"type":"ISP","code":"AppCallLimit","message":"This ban will last 3 more seconds","request_id":"r"})
+        );
+        assert_eq!(
+            flat(Limit::Daily, 3600),
+            json!({"type":"ISP","code":"AppCallLimit","message":"App Call Limited",
+                "sub_code":"accesscontrol.limited-by-app-access-count",
+                "sub_msg":"This ban will last 3600 more seconds","request_id":"r"})
+        );
+        assert_eq!(
+            top(Limit::App, 2),
+            json!({"error_response":{"type":"ISP","code":7,"msg":"App Call Limited","sub_code":"isp.call-limited",
+                "sub_msg":"This ban will last 2 more seconds","request_id":"r"}})
+        );
+        let e = top(Limit::Daily, 9);
+        assert_eq!(
+            (&e["error_response"]["code"], &e["error_response"]["sub_code"]),
+            (&json!(7), &json!(DAILY_LIMITED_SUB_CODE))
+        );
+        let e = top(Limit::Api, 1);
+        assert_eq!(e["error_response"]["code"], "ApiCallLimit");
+        assert_eq!(e["error_response"]["sub_msg"], "This ban will last 1 more seconds");
     }
 
     #[test]

@@ -290,7 +290,12 @@ pub(crate) fn serve(
         }
         Fault::Http(status) => Delivery::Reply(counted(state, html_page(status))),
         Fault::InvalidJson => Delivery::Reply(counted(state, invalid_json())),
-        Fault::Throttle { code, seconds } => Delivery::Reply(counted(state, throttle(rq, code, seconds))),
+        Fault::Throttle { code, seconds } => {
+            let (app_key, api) = caller(rq);
+            let reply = throttle(rq, code, seconds, crate::api::error_status(state, Some(&api)));
+            state.limits.log.record(state.clock.now_ms(), &app_key, &api, Some("fault"), code);
+            Delivery::Reply(counted(state, reply))
+        }
         Fault::Oversized(bytes) => {
             counted(state, Reply { status: 200, headers: Vec::new(), body: Vec::new() });
             let _ = write_oversized(stream, bytes);
@@ -343,6 +348,16 @@ pub(crate) fn serve(
             Delivery::Closed
         }
     }
+}
+
+/// The `app_key` and API name of a request (empty when absent), for the request log.
+fn caller(rq: &Incoming) -> (String, String) {
+    let params = rq.body.as_ref().ok().and_then(|body| request::params(rq, body).ok()).unwrap_or_default();
+    let api = match Route::parse(&rq.path) {
+        Route::Rest(_, Some(api)) => Some(api),
+        _ => params.non_empty("method").map(str::to_owned),
+    };
+    (params.get("app_key").unwrap_or_default().to_owned(), api.unwrap_or_default())
 }
 
 /// The route a request counts for; `None` for control endpoints, which are never faulted.
@@ -446,19 +461,21 @@ fn invalid_json() -> Reply {
     Reply { status: 200, headers: vec![("Content-Type".into(), JSON_CONTENT_TYPE.into())], body: body.into_bytes() }
 }
 
-/// The platforms' throttling error, in the envelope of the route (wrapped for TOP).
-fn throttle(rq: &Incoming, code: &'static str, seconds: u64) -> Reply {
+/// The platforms' throttling error, in the envelope of the route (wrapped for TOP), with HTTP
+/// `status`.
+fn throttle(rq: &Incoming, code: &'static str, seconds: u64, status: u16) -> Reply {
     let message = match code {
         "AppCallLimit" => format!("This ban will last {seconds} more seconds"),
         _ => format!("The request has exceeded the limit, ban will last {seconds} seconds"),
     };
     let e = ApiError {
-        status: 400,
+        status,
         kind: "ISP",
         code,
         message: message.clone(),
-        sub_code: "isp.call-limited",
+        sub_code: crate::envelope::RATE_LIMITED_SUB_CODE,
         sub_msg: message,
+        flat_sub: false,
     };
     Reply::json(e.status, &e.body(Route::parse(&rq.path).style(), &ids::request_id()))
 }
@@ -556,11 +573,11 @@ mod tests {
         assert!(String::from_utf8(page.body).unwrap().contains("<h1>502 Bad Gateway</h1>"));
         assert!(serde_json::from_slice::<Value>(&invalid_json().body).is_err());
         let rq = Incoming::new("POST", "/sync", None, Ok(vec![]));
-        let wrapped = throttle(&rq, "AppCallLimit", 20).json_body();
+        let wrapped = throttle(&rq, "AppCallLimit", 20, 200).json_body();
         assert_eq!(wrapped["error_response"]["code"], "AppCallLimit");
         assert_eq!(wrapped["error_response"]["msg"], "This ban will last 20 more seconds");
         let rq = Incoming::new("POST", "/rest/seller/get", None, Ok(vec![]));
-        let flat = throttle(&rq, "ApiCallLimit", 1).json_body();
+        let flat = throttle(&rq, "ApiCallLimit", 1, 200).json_body();
         assert_eq!(flat["type"], "ISP");
         assert_eq!(flat["message"], "The request has exceeded the limit, ban will last 1 seconds");
     }

@@ -15,6 +15,7 @@ use std::ptr;
 use iop::ffi::status::IopStatus;
 
 use crate::config::Config;
+use crate::limits::{LimitsConfig, MAX_BAN_SECS};
 use crate::server::Sandbox;
 
 /// A running sandbox gateway (opaque). Create with `iop_sandbox_start`, release with
@@ -223,8 +224,85 @@ pub unsafe extern "C" fn iop_sandbox_route_hits(
     })
 }
 
-/// Releases a string returned as owned by this library (`iop_sandbox_issue_code`). NULL does
-/// nothing.
+/// Replaces the sandbox's rate limits and daily quota with `limits_json` (copied), e.g.
+/// `{"app":{"rate":50,"burst":50},"apis":{"/seller/get":{"rate":5,"ban_secs":2}},"daily":1000}`
+/// (every field optional; `{}` removes every limit). Per app: calls per second with a burst; per
+/// API of an app: calls per second; `daily`: calls per app per day, the day ending at midnight
+/// GMT+8 on the virtual clock. Buckets start full again; bans and daily counts are kept.
+/// Invalid JSON or values out of range are `IOP_ERR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `sandbox` is NULL or a live handle; `limits_json` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_sandbox_set_limits(sandbox: *const IopSandbox, limits_json: *const c_char) -> IopStatus {
+    status(|| {
+        let s = unsafe { live(sandbox) }?;
+        let json = unsafe { utf8(limits_json, "limits_json") }?;
+        let limits =
+            LimitsConfig::from_json(json).map_err(|e| invalid("limits_json", &format!("is not valid: {e}")))?;
+        s.sandbox.set_limits(limits).map_err(|e| invalid("limits_json", &e.to_string()))
+    })
+}
+
+/// Bans the app `app_key` (copied) for `seconds` of the virtual clock, or only its API `api`
+/// (copied; NULL: the whole app), as a platform does after too many calls: its calls are then
+/// answered `AppCallLimit` (TOP: code 7) or `ApiCallLimit`, "ban will last N seconds". 0 lifts
+/// the ban. An unknown app or more than 86400 s is `IOP_ERR_INVALID_ARGUMENT`. On `IOP_OK`
+/// writes `*out_until_ms`, when the ban ends (virtual clock, UTC epoch ms).
+///
+/// # Safety
+/// `sandbox` is NULL or a live handle; `app_key` and `api` are NULL or NUL-terminated;
+/// `out_until_ms` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_sandbox_ban(
+    sandbox: *const IopSandbox,
+    app_key: *const c_char,
+    api: *const c_char,
+    seconds: u32,
+    out_until_ms: *mut i64,
+) -> IopStatus {
+    status(|| {
+        out_arg(out_until_ms, "out_until_ms")?;
+        let s = unsafe { live(sandbox) }?;
+        let app_key = unsafe { utf8(app_key, "app_key") }?;
+        let api = if api.is_null() { None } else { Some(unsafe { utf8(api, "api") }?).filter(|a| !a.is_empty()) };
+        if s.sandbox.apps().iter().all(|a| a.app_key != app_key) {
+            return Err(invalid("app_key", "is not a sandbox app"));
+        }
+        if seconds > MAX_BAN_SECS {
+            return Err(invalid("seconds", "must be at most 86400"));
+        }
+        let until = s.sandbox.ban(app_key, api, seconds).map_err(|e| invalid("app_key", &e.to_string()))?;
+        // SAFETY: checked writable above.
+        unsafe { out_until_ms.write(until) };
+        Ok(())
+    })
+}
+
+/// The request log as JSON: `[{"seq":1,"at_ms":…,"app_key":"…","api":"/seller/get",
+/// "throttled":false,"limit":null,"code":"0"},…]`, every GOP and TOP call received (the last
+/// 200000), oldest first: `at_ms` is the arrival on the virtual clock, `limit` says what
+/// throttled it (`app`, `api`, `daily` or `fault`) and `code` is the answer's code (`"0"`: a
+/// success). On `IOP_OK` writes `*out_json`: owned, release with `iop_sandbox_string_free`.
+///
+/// # Safety
+/// `sandbox` is NULL or a live handle; `out_json` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_sandbox_request_log(sandbox: *const IopSandbox, out_json: *mut *mut c_char) -> IopStatus {
+    status(|| {
+        out_arg(out_json, "out_json")?;
+        let s = unsafe { live(sandbox) }?;
+        let json = serde_json::to_string(&s.sandbox.request_log())
+            .map_err(|_| (IopStatus::IOP_ERR_INTERNAL, "the log does not serialize".to_owned()))?;
+        let json = CString::new(json).map_err(|_| (IopStatus::IOP_ERR_INTERNAL, "the log has a NUL".to_owned()))?;
+        // SAFETY: checked writable above.
+        unsafe { out_json.write(json.into_raw()) };
+        Ok(())
+    })
+}
+
+/// Releases a string returned as owned by this library (`iop_sandbox_issue_code`,
+/// `iop_sandbox_request_log`). NULL does nothing.
 ///
 /// # Safety
 /// `s` is NULL or such a string, not yet released.

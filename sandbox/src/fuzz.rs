@@ -30,6 +30,7 @@ pub fn serve_bytes(data: &[u8]) -> Exchange {
             Next::Closed => break,
             Next::Malformed => (routes::bad_request(), false),
             Next::HeadTooLarge => (routes::head_too_large(), false),
+            Next::Tls => (routes::tls_on_plain_port(), false),
             Next::Request(rq) => {
                 let incoming = Incoming::new(&rq.method, &rq.target, rq.content_type, rq.body).with_headers(rq.headers);
                 (routes::handle(&state, &incoming), rq.keep_alive)

@@ -13,6 +13,9 @@ pub(crate) const MAX_HEAD_BYTES: usize = 64 * 1024;
 const DISCARD_LIMIT: u64 = 64 * 1024 * 1024;
 /// Most headers accepted in one request.
 const MAX_HEADERS: usize = 512;
+/// The first byte of a TLS record carrying a handshake (a ClientHello); no HTTP method starts
+/// with it.
+const TLS_HANDSHAKE: u8 = 0x16;
 
 /// One request read off a connection.
 #[derive(Debug)]
@@ -40,12 +43,25 @@ pub(crate) enum Next {
     Malformed,
     /// A head over [`MAX_HEAD_BYTES`]: answer `431` and close.
     HeadTooLarge,
+    /// A TLS handshake (a client speaking HTTPS to this plain-HTTP port): answer `400` at once
+    /// and close, instead of waiting for a request line that never comes.
+    Tls,
     /// The peer closed the connection (or it failed) between requests.
     Closed,
 }
 
 /// Reads the next request from `reader`; `interim` receives `100 Continue` when asked for.
 pub(crate) fn read_request<R: Read, W: Write>(reader: &mut BufReader<R>, interim: &mut W) -> Next {
+    loop {
+        match reader.fill_buf() {
+            Ok([]) => return Next::Closed,
+            Ok([TLS_HANDSHAKE, ..]) => return Next::Tls,
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // Idle too long, or the connection failed, between requests.
+            Err(_) => return Next::Closed,
+        }
+    }
     let head = match read_head(reader) {
         Ok(Some(head)) => head,
         Ok(None) => return Next::Closed,
@@ -312,6 +328,13 @@ mod tests {
         assert!(matches!(r.body, Err(BodyError::Unreadable)));
         let r = request(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
         assert!(matches!(r.body, Err(BodyError::Unreadable)));
+    }
+
+    #[test]
+    fn a_tls_client_hello_is_recognised() {
+        assert!(matches!(read(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03").0, Next::Tls));
+        assert!(matches!(read(b"\x16").0, Next::Tls));
+        assert!(matches!(read(b"GET / HTTP/1.1\r\n\r\n").0, Next::Request(_)));
     }
 
     #[test]

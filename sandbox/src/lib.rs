@@ -30,6 +30,7 @@ mod faults;
 mod flavour;
 mod http1;
 mod ids;
+mod limits;
 mod multipart;
 mod oauth;
 mod push;
@@ -50,8 +51,11 @@ pub use config::{
     DEFAULT_REFRESH_TTL_SECS, DOC_SAMPLE_CODES, DOC_SAMPLE_ENOS_ACCESS_TOKEN, DOC_SAMPLE_REFRESH_TOKENS, EnosAppConfig,
     NON_REFRESHABLE_APP_KEY, NON_REFRESHABLE_APP_SECRET, Preset,
 };
+pub use envelope::DEFAULT_API_ERROR_STATUS;
 pub use faults::closed_port;
 pub use flavour::Flavour;
+pub use limits::log::{LoggedRequest, MAX_LOGGED_REQUESTS};
+pub use limits::{DAY_OFFSET_MS, LimitsConfig, MAX_BAN_SECS, Rate};
 pub use push::{ALERT_WINDOW_MS, MAX_RETRIES, PushDelivery, RETRY_INTERVAL_MS};
 pub use request::MAX_BODY_BYTES;
 pub use server::{Sandbox, Stats};

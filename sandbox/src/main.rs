@@ -5,10 +5,12 @@ use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use iop_sandbox::{Config, Flavour, Sandbox};
+use iop_sandbox::{Config, Flavour, Rate, Sandbox};
 
 const USAGE: &str = "\
 Usage: iop-sandbox [--host 127.0.0.1] [--port 0] [--config FILE] [--doc-samples] [--exit-on-eof]
+                   [--app-limit RATE[:BURST]] [--api-limit NAME=RATE[:BURST]]... [--daily-quota N]
+                   [--api-error-status STATUS]
 
 Runs a local Alibaba IOP gateway (Lazada, AliExpress, Taobao TW) for tests.
 
@@ -16,11 +18,24 @@ Options:
   --host HOST      loopback address to listen on (127.0.0.1, ::1 or localhost) [127.0.0.1]
   --port PORT      port, 0 for an ephemeral one [0]
   --config FILE    JSON config: {\"apps\":[{\"app_key\":…,\"app_secret\":…,\"access_ttl_secs\":…,
-                   \"refresh_ttl_secs\":…,\"can_refresh\":true}],\"code_ttl_secs\":1800,\"clock_skew_secs\":0}
+                   \"refresh_ttl_secs\":…,\"can_refresh\":true}],\"code_ttl_secs\":1800,\"clock_skew_secs\":0,
+                   \"limits\":{\"app\":{\"rate\":50,\"burst\":50},\"apis\":{…},\"daily\":N},\"api_error_status\":200}
   --doc-samples    also accept, for app 100001, the literal code and refresh tokens of the
                    platforms' documented examples, and the EnOS sample's access token
                    (so the official snippets run unchanged)
   --exit-on-eof    exit when standard input closes (for test harnesses)
+  --app-limit RATE[:BURST]
+                   throttle each app to RATE calls/s, BURST at once [BURST = RATE]
+                   (AppCallLimit; TOP: code 7)
+  --api-limit NAME=RATE[:BURST]
+                   throttle each app's calls to API NAME (a GOP path or TOP method) to RATE
+                   calls/s (ApiCallLimit); repeatable
+  --daily-quota N  allow each app N calls per day, the day ending at midnight GMT+8 on the
+                   virtual clock (AppCallLimit, accesscontrol.limited-by-app-access-count)
+  --api-error-status STATUS
+                   HTTP status of API errors other than the OAuth calls' (which are 400):
+                   200 as the platforms answer, or 400..599 [200]
+  (these override the config file's \"limits\" and \"api_error_status\")
   -h, --help       show this help
 
 The first line printed is always `iop-sandbox listening on http://HOST:PORT`.";
@@ -32,11 +47,34 @@ struct Args {
     config: Option<String>,
     doc_samples: bool,
     exit_on_eof: bool,
+    app_limit: Option<Rate>,
+    api_limits: Vec<(String, Rate)>,
+    daily_quota: Option<u64>,
+    api_error_status: Option<u16>,
+}
+
+/// `RATE[:BURST]`.
+fn parse_rate(flag: &str, v: &str) -> Result<Rate, String> {
+    let bad = || format!("{flag}: expected RATE[:BURST] with whole numbers, got {v}");
+    let (rate, burst) = match v.split_once(':') {
+        Some((r, b)) => (r, Some(b.parse::<u32>().map_err(|_| bad())?)),
+        None => (v, None),
+    };
+    Ok(Rate { rate: rate.parse().map_err(|_| bad())?, burst, ban_secs: 0 })
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut args =
-        Args { host: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 0, config: None, doc_samples: false, exit_on_eof: false };
+    let mut args = Args {
+        host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        port: 0,
+        config: None,
+        doc_samples: false,
+        exit_on_eof: false,
+        app_limit: None,
+        api_limits: Vec::new(),
+        daily_quota: None,
+        api_error_status: None,
+    };
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -60,20 +98,52 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             "--config" => args.config = Some(value("--config")?),
             "--doc-samples" => args.doc_samples = true,
             "--exit-on-eof" => args.exit_on_eof = true,
+            "--app-limit" => args.app_limit = Some(parse_rate("--app-limit", &value("--app-limit")?)?),
+            "--api-limit" => {
+                let v = value("--api-limit")?;
+                let (name, rate) =
+                    v.rsplit_once('=').ok_or_else(|| format!("--api-limit: expected NAME=RATE[:BURST], got {v}"))?;
+                args.api_limits.push((name.to_owned(), parse_rate("--api-limit", rate)?));
+            }
+            "--daily-quota" => {
+                let v = value("--daily-quota")?;
+                args.daily_quota = Some(v.parse().map_err(|_| format!("--daily-quota: not a number: {v}"))?);
+            }
+            "--api-error-status" => {
+                let v = value("--api-error-status")?;
+                args.api_error_status = Some(v.parse().map_err(|_| format!("--api-error-status: not a status: {v}"))?);
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
     Ok(Some(args))
 }
 
-fn load_config(path: Option<&str>) -> Result<Config, String> {
-    match path {
-        None => Ok(Config::default()),
+fn load_config(args: &Args) -> Result<Config, String> {
+    let mut config = match args.config.as_deref() {
+        None => Config::default(),
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| format!("--config {p}: {e}"))?;
-            Config::from_json(&text).map_err(|e| format!("--config {p}: {e}"))
+            Config::from_json(&text).map_err(|e| format!("--config {p}: {e}"))?
         }
+    };
+    if args.doc_samples {
+        config = config.with_doc_samples();
     }
+    if let Some(rate) = args.app_limit {
+        config.limits.app = Some(rate);
+    }
+    for (name, rate) in &args.api_limits {
+        config.limits.apis.insert(name.clone(), *rate);
+    }
+    if let Some(quota) = args.daily_quota {
+        config.limits.daily = Some(quota);
+    }
+    if let Some(status) = args.api_error_status {
+        config.api_error_status = status;
+    }
+    config.validate().map_err(|e| e.to_string())?;
+    Ok(config)
 }
 
 fn banner(sandbox: &Sandbox) -> String {
@@ -109,6 +179,12 @@ fn banner(sandbox: &Sandbox) -> String {
         sandbox.url()
     ));
     s.push_str(&format!(
+        "limits:  GET|POST {0}/_sandbox/limits (JSON body {{\"app\":{{\"rate\":N,\"burst\":N}},\"apis\":{{NAME:{{\"rate\":N}}}},\"daily\":N}}), \
+         POST {0}/_sandbox/limits/ban?app_key=APP&api=NAME&seconds=N, POST {0}/_sandbox/limits/reset, \
+         GET {0}/_sandbox/requests?after=SEQ (request log), POST {0}/_sandbox/settings?api_error_status=N\n",
+        sandbox.url()
+    ));
+    s.push_str(&format!(
         "push:    POST {0}/_sandbox/push/register?url=http://127.0.0.1:PORT/PATH&app_key=APP_KEY, \
          POST {0}/_sandbox/push/order?seller_id=ID, POST {0}/_sandbox/push/faults?mode=bad-signature&count=N, \
          POST {0}/_sandbox/push/flush, GET {0}/_sandbox/push/log\n",
@@ -129,8 +205,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = match load_config(args.config.as_deref()) {
-        Ok(c) if args.doc_samples => c.with_doc_samples(),
+    let config = match load_config(&args) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("iop-sandbox: {e}");
@@ -182,5 +257,41 @@ mod tests {
         assert!(parse(&["--port"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
         assert_eq!(parse(&["--host", "localhost"]).unwrap().unwrap().host, IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+
+    #[test]
+    fn limit_flags() {
+        let a = parse(&[
+            "--app-limit",
+            "50:60",
+            "--api-limit",
+            "/seller/get=5",
+            "--api-limit",
+            "a.b.c=2:4",
+            "--daily-quota",
+            "1000",
+            "--api-error-status",
+            "400",
+        ])
+        .unwrap()
+        .unwrap();
+        let config = load_config(&a).unwrap();
+        assert_eq!(config.limits.app, Some(Rate { rate: 50, burst: Some(60), ban_secs: 0 }));
+        assert_eq!(config.limits.apis["/seller/get"], Rate::per_second(5));
+        assert_eq!(config.limits.apis["a.b.c"], Rate { rate: 2, burst: Some(4), ban_secs: 0 });
+        assert_eq!((config.limits.daily, config.api_error_status), (Some(1000), 400));
+        for bad in [
+            &["--app-limit", "x"][..],
+            &["--app-limit", "5:"],
+            &["--api-limit", "5"],
+            &["--daily-quota", "-1"],
+            &["--api-error-status", "ok"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        let zero = parse(&["--app-limit", "0"]).unwrap().unwrap();
+        assert!(load_config(&zero).is_err(), "validated like the config file");
+        let status = parse(&["--api-error-status", "302"]).unwrap().unwrap();
+        assert!(load_config(&status).is_err());
     }
 }

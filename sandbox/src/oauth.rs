@@ -57,16 +57,10 @@ fn redirect_location(uri: &str, code: &str, state: Option<&str>) -> String {
     out
 }
 
+/// `s` with controls, spaces and non-ASCII bytes percent-encoded (visible ASCII kept).
 fn header_safe(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if (0x21..0x7f).contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    const UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+    percent_encoding::utf8_percent_encode(s, UNSAFE).to_string()
 }
 
 #[cfg(test)]

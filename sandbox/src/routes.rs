@@ -99,6 +99,13 @@ pub(crate) fn head_too_large() -> Reply {
     Reply::json(431, &e.body(Style::Flat, &ids::request_id()))
 }
 
+/// The reply to a TLS handshake on this plain-HTTP port, sent at once (the client gets an error
+/// instead of waiting for a ServerHello until its timeout).
+pub(crate) fn tls_on_plain_port() -> Reply {
+    let e = ApiError::invalid_request("a TLS handshake arrived on the plain-HTTP port; use http://");
+    Reply::json(e.status, &e.body(Style::Flat, &ids::request_id()))
+}
+
 /// The reply for a request whose handler panicked.
 pub(crate) fn internal_error(rq: &Incoming) -> Reply {
     let e = ApiError::internal();
@@ -121,7 +128,7 @@ fn dispatch(state: &State, rq: &Incoming, route: &Route, request_id: &str) -> Re
     }
     let params = request::params(rq, body).map_err(|e| ApiError::invalid_request(&e))?;
     match route {
-        Route::Control(path) => return Ok(control::handle(state, &rq.method, path, &params)),
+        Route::Control(path) => return Ok(control::handle(state, &rq.method, path, &params, body)),
         _ if rq.method != "GET" && rq.method != "POST" => return Err(ApiError::method_not_allowed()),
         Route::Authorize => return Ok(oauth::authorize(state, &params)),
         _ => {}

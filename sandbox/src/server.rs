@@ -14,6 +14,8 @@ use crate::config::{AppConfig, Config};
 use crate::faults::{self, Delivery};
 use crate::flavour::Flavour;
 use crate::http1::{self, Next};
+use crate::limits::LimitsConfig;
+use crate::limits::log::LoggedRequest;
 use crate::reply::Reply;
 use crate::request::Incoming;
 use crate::routes;
@@ -220,6 +222,60 @@ impl Sandbox {
         self.state.faults.hits(route)
     }
 
+    /// Replaces the rate limits and daily quota (see [`LimitsConfig`]); buckets start full again,
+    /// bans and daily counts are kept.
+    ///
+    /// # Errors
+    /// `InvalidInput` for limits out of range.
+    pub fn set_limits(&self, limits: LimitsConfig) -> io::Result<()> {
+        limits.validate().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        self.state.limits.set(limits);
+        Ok(())
+    }
+
+    /// Bans `app_key` (with `api`: only that API of the app) for `seconds` of the virtual clock,
+    /// as a platform does after too many calls: its calls are answered `AppCallLimit` (TOP: `7`)
+    /// or `ApiCallLimit`, "ban will last N seconds", until then. 0 lifts the ban. Returns when the
+    /// ban ends (virtual epoch ms).
+    ///
+    /// # Errors
+    /// `InvalidInput` for an unknown app or more than [`crate::MAX_BAN_SECS`].
+    pub fn ban(&self, app_key: &str, api: Option<&str>, seconds: u32) -> io::Result<i64> {
+        if self.state.app(app_key).is_none() || seconds > crate::MAX_BAN_SECS {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "unknown app_key or seconds over a day"));
+        }
+        Ok(self.state.limits.ban(app_key, api, seconds, self.state.clock.now_ms()))
+    }
+
+    /// Lifts every ban, refills every bucket and forgets the daily counts (the limits stay).
+    pub fn reset_limits(&self) {
+        self.state.limits.reset();
+    }
+
+    /// The request log: every GOP and TOP call received (the last [`crate::MAX_LOGGED_REQUESTS`]),
+    /// oldest first, with its virtual arrival time, app, API and whether it was throttled.
+    pub fn request_log(&self) -> Vec<LoggedRequest> {
+        self.state.limits.log.since(0)
+    }
+
+    /// Empties the request log.
+    pub fn clear_request_log(&self) {
+        self.state.limits.log.clear();
+    }
+
+    /// Sets the HTTP status of API errors other than the OAuth calls' (which stay 400): 200, as
+    /// the platforms answer (the default), or any 4xx/5xx.
+    ///
+    /// # Errors
+    /// `InvalidInput` for another status.
+    pub fn set_api_error_status(&self, status: u16) -> io::Result<()> {
+        if !crate::config::valid_api_error_status(status) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "api_error_status must be 200 or 400..=599"));
+        }
+        self.state.set_api_error_status(status);
+        Ok(())
+    }
+
     /// Counters of what has been served so far.
     pub fn stats(&self) -> Stats {
         let c = &self.state.counters;
@@ -352,6 +408,7 @@ fn serve_connection(stream: TcpStream, state: &State, shared: &Shared) {
             Next::Closed => return,
             Next::Malformed => (routes::bad_request(), false),
             Next::HeadTooLarge => (routes::head_too_large(), false),
+            Next::Tls => (routes::tls_on_plain_port(), false),
             Next::Request(rq) => {
                 let incoming = Incoming::new(&rq.method, &rq.target, rq.content_type, rq.body).with_headers(rq.headers);
                 let answer = |rq: &Incoming| {

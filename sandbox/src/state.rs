@@ -1,7 +1,7 @@
 //! The gateway's memory: apps, one-time codes, grants (access and refresh tokens) and sellers.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock::Clock;
@@ -128,6 +128,10 @@ pub(crate) struct State {
     pub enos: crate::enos::EnosState,
     /// The push sender.
     pub push: crate::push::Pusher,
+    /// Rate limits, daily quotas, bans and the request log.
+    pub limits: crate::limits::Limits,
+    /// HTTP status of API errors other than the OAuth calls'.
+    api_error_status: AtomicU16,
     tables: Mutex<Tables>,
 }
 
@@ -144,6 +148,8 @@ impl State {
             counters: Counters::default(),
             faults: Faults::default(),
             push: crate::push::Pusher::default(),
+            limits: crate::limits::Limits::new(config.limits.clone()),
+            api_error_status: AtomicU16::new(config.api_error_status),
             tables: Mutex::new(Tables::default()),
         };
         for preset in &config.preset_codes {
@@ -165,6 +171,16 @@ impl State {
         let mut apps: Vec<&AppConfig> = self.apps.values().collect();
         apps.sort_by(|a, b| a.app_key.cmp(&b.app_key));
         apps
+    }
+
+    /// HTTP status of API errors other than the OAuth calls' (200 unless configured).
+    pub(crate) fn api_error_status(&self) -> u16 {
+        self.api_error_status.load(Ordering::Relaxed)
+    }
+
+    /// Sets the HTTP status of API errors other than the OAuth calls' (validated by the caller).
+    pub(crate) fn set_api_error_status(&self, status: u16) {
+        self.api_error_status.store(status, Ordering::Relaxed);
     }
 
     /// Configured skew of the gateway's clock for the timestamp window, in ms.

@@ -122,3 +122,59 @@ fn rust_api_urls() {
     let bad = iop_sandbox::Config { apps: vec![], ..Default::default() };
     assert!(iop_sandbox::Sandbox::start(bad).is_err());
 }
+
+#[test]
+fn limits_bans_and_the_request_log() {
+    unsafe {
+        let mut sb: *mut IopSandbox = ptr::null_mut();
+        assert_eq!(iop_sandbox_start(ptr::null(), &mut sb), IOP_OK);
+        let url = CStr::from_ptr(iop_sandbox_url(sb)).to_str().unwrap().to_string();
+        let seller_get = || post_form(&format!("{url}/lazada/rest/seller/get"), &signed("/seller/get", &[]));
+
+        let limits = CString::new(r#"{"apis":{"/seller/get":{"rate":1}}}"#).unwrap();
+        assert_eq!(iop_sandbox_set_limits(sb, limits.as_ptr()), IOP_OK);
+        assert_eq!(seller_get().code(), "MissingParameter");
+        assert_eq!(seller_get().code(), "ApiCallLimit");
+        let empty = CString::new("{}").unwrap();
+        assert_eq!(iop_sandbox_set_limits(sb, empty.as_ptr()), IOP_OK);
+        assert_eq!(seller_get().code(), "MissingParameter");
+
+        let (app, api) = (CString::new(DEFAULT_APP_KEY).unwrap(), CString::new("/seller/get").unwrap());
+        let mut until = 0i64;
+        assert_eq!(iop_sandbox_ban(sb, app.as_ptr(), ptr::null(), 5, &mut until), IOP_OK);
+        let now = get(&format!("{url}/_sandbox/clock")).json["now_ms"].as_i64().unwrap();
+        assert!((until - now - 5_000).abs() < 1_000, "{until} {now}");
+        let r = seller_get();
+        assert_eq!((r.code(), r.json["message"].as_str()), ("AppCallLimit", Some("This ban will last 5 more seconds")));
+        assert_eq!(iop_sandbox_ban(sb, app.as_ptr(), ptr::null(), 0, &mut until), IOP_OK);
+        assert_eq!(iop_sandbox_ban(sb, app.as_ptr(), api.as_ptr(), 2, &mut until), IOP_OK);
+        assert_eq!(seller_get().code(), "ApiCallLimit");
+
+        let mut json = ptr::null_mut();
+        assert_eq!(iop_sandbox_request_log(sb, &mut json), IOP_OK);
+        let log: serde_json::Value = serde_json::from_str(CStr::from_ptr(json).to_str().unwrap()).unwrap();
+        iop_sandbox_string_free(json);
+        let entries = log.as_array().unwrap();
+        assert_eq!(entries.len(), 5);
+        let throttled: Vec<&str> = entries.iter().filter_map(|e| e["limit"].as_str()).collect();
+        assert_eq!(throttled, ["api", "app", "api"]);
+        assert_eq!(entries[0]["api"], "/seller/get");
+        assert_eq!(entries[0]["app_key"], DEFAULT_APP_KEY);
+
+        refused(iop_sandbox_set_limits(sb, ptr::null()), "limits_json");
+        let bad = CString::new(r#"{"app":{"rate":0}}"#).unwrap();
+        refused(iop_sandbox_set_limits(sb, bad.as_ptr()), "limits_json");
+        refused(iop_sandbox_set_limits(ptr::null(), empty.as_ptr()), "sandbox");
+        let unknown = CString::new("999").unwrap();
+        refused(iop_sandbox_ban(sb, unknown.as_ptr(), ptr::null(), 1, &mut until), "app_key");
+        refused(iop_sandbox_ban(sb, ptr::null(), ptr::null(), 1, &mut until), "app_key");
+        refused(iop_sandbox_ban(sb, app.as_ptr(), ptr::null(), 86_401, &mut until), "seconds");
+        refused(iop_sandbox_ban(sb, app.as_ptr(), ptr::null(), 1, ptr::null_mut()), "out_until_ms");
+        refused(iop_sandbox_ban(ptr::null(), app.as_ptr(), ptr::null(), 1, &mut until), "sandbox");
+        json = ptr::null_mut();
+        refused(iop_sandbox_request_log(sb, ptr::null_mut()), "out_json");
+        refused(iop_sandbox_request_log(ptr::null(), &mut json), "sandbox");
+        assert!(json.is_null(), "out untouched on failure");
+        iop_sandbox_free(sb);
+    }
+}

@@ -13,7 +13,7 @@ fn generate() -> String {
     String::from_utf8(out).expect("UTF-8 header")
 }
 
-const DECLARATIONS: [&str; 11] = [
+const DECLARATIONS: [&str; 14] = [
     "typedef struct IopSandbox IopSandbox;",
     "const char *iop_sandbox_last_error_message(void);",
     "IopStatus iop_sandbox_start(const char *config_json, IopSandbox **out_sandbox);",
@@ -23,6 +23,9 @@ const DECLARATIONS: [&str; 11] = [
     "IopStatus iop_sandbox_arm_fault(const IopSandbox *sandbox, const char *route, const char *fault, uint32_t count);",
     "IopStatus iop_sandbox_clear_faults(const IopSandbox *sandbox);",
     "IopStatus iop_sandbox_route_hits(const IopSandbox *sandbox, const char *route, int64_t *out_hits);",
+    "IopStatus iop_sandbox_set_limits(const IopSandbox *sandbox, const char *limits_json);",
+    "IopStatus iop_sandbox_ban(const IopSandbox *sandbox, const char *app_key, const char *api, uint32_t seconds, int64_t *out_until_ms);",
+    "IopStatus iop_sandbox_request_log(const IopSandbox *sandbox, char **out_json);",
     "void iop_sandbox_string_free(char *s);",
     "void iop_sandbox_free(IopSandbox *sandbox);",
 ];
@@ -51,6 +54,9 @@ fn exactly_the_documented_items() {
         "iop_sandbox_arm_fault",
         "iop_sandbox_clear_faults",
         "iop_sandbox_route_hits",
+        "iop_sandbox_set_limits",
+        "iop_sandbox_ban",
+        "iop_sandbox_request_log",
         "iop_sandbox_string_free",
         "iop_sandbox_free",
     ] {
@@ -90,6 +96,8 @@ fn compiles_as_c_and_cpp() {
          (void)iop_sandbox_url(s); (void)iop_sandbox_advance_clock_ms(s, (int64_t)-1); \
          (void)iop_sandbox_arm_fault(s, \"*\", \"reset\", 1u); (void)iop_sandbox_clear_faults(s); \
          int64_t n = 0; (void)iop_sandbox_route_hits(s, \"*\", &n); (void)iop_sandbox_last_error_message(); \
+         (void)iop_sandbox_set_limits(s, \"{{}}\"); (void)iop_sandbox_ban(s, \"100001\", 0, 1u, &n); \
+         (void)iop_sandbox_request_log(s, &c); iop_sandbox_string_free(c); \
          iop_sandbox_free(s); return 0; }}\n"
     );
     assert_eq!(compiles("cc", "c", &program), Some(true), "header must compile as C (is cc installed?)");

@@ -121,7 +121,7 @@ fn heads_too_large_get_431() {
     // Just under the limit is a request like any other (here: an unsigned one).
     let near = format!("GET /rest/seller/get?x={} HTTP/1.1\r\nConnection: close\r\n\r\n", "a".repeat(60 * 1024));
     let answers = exchange(sb.addr(), near.as_bytes());
-    assert_eq!((answers[0].status, answers[0].json["code"].as_str()), (400, Some("MissingParameter")));
+    assert_eq!((answers[0].status, answers[0].json["code"].as_str()), (200, Some("MissingParameter")));
     assert!(healthy(&sb));
 }
 
@@ -199,7 +199,7 @@ fn huge_bodies_and_parameters_get_correct_answers() {
     let mut p = signed(api, &[("access_token", &token), ("note", &big_value)]);
     p.get_mut("note").unwrap().replace_range(0..1, "w");
     let r = post_form(&url, &p);
-    assert_eq!((r.status, r.code()), (400, "IncompleteSignature"));
+    assert_eq!((r.status, r.code()), (200, "IncompleteSignature"));
 
     // 50,000 signed parameters in one body (just under the 1 MiB limit): verified and answered.
     let names: Vec<String> = (0..50_000).map(|i| format!("p{i:05}")).collect();
@@ -214,13 +214,13 @@ fn huge_bodies_and_parameters_get_correct_answers() {
     // Huge values that are not signed right: a clear error, not a crash.
     let r =
         post_raw(&url, "application/x-www-form-urlencoded", format!("app_key={}", "9".repeat(1_000_000)).into_bytes());
-    assert_eq!((r.status, r.code()), (400, "InvalidAppKey"));
+    assert_eq!((r.status, r.code()), (200, "InvalidAppKey"));
     let r = post_raw(
         &url,
         "application/x-www-form-urlencoded",
         format!("app_key={DEFAULT_APP_KEY}&timestamp={}", "9".repeat(500_000)).into_bytes(),
     );
-    assert_eq!(r.status, 400, "{}", &r.text[..r.text.len().min(300)]);
+    assert_eq!((r.status, r.code()), (200, "MissingParameter"), "{}", &r.text[..r.text.len().min(300)]);
     // Invalid UTF-8 and NULs in a header value.
     let answers = exchange(
         sb.addr(),
@@ -289,12 +289,12 @@ fn ten_thousand_requests_from_sixteen_clients() {
                         }
                         6 => {
                             let r = forger.execute(&seller_get, Some(access), None).unwrap();
-                            assert_eq!((r.http_status(), r.code()), (400, Some("IncompleteSignature")));
+                            assert_eq!((r.http_status(), r.code()), (200, Some("IncompleteSignature")));
                             counts[2] += 1;
                         }
                         _ => {
                             let r = client.execute(&seller_get, Some("not-a-token"), None).unwrap();
-                            assert_eq!(r.http_status(), 400);
+                            assert_eq!(r.http_status(), 200);
                             assert_eq!(r.code(), Some("IllegalAccessToken"), "{r:?}");
                             counts[3] += 1;
                         }

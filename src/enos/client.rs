@@ -9,7 +9,8 @@ use super::token::EnosToken;
 use crate::client::now_ms;
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
-use crate::gateway::{App, Gateway};
+use crate::events::call::CallLog;
+use crate::gateway::{Active, App, Gateway};
 use crate::response::Response;
 use crate::retry;
 use crate::transport::{self, RawOutgoing};
@@ -98,11 +99,13 @@ impl EnosClient {
         let url = format!("{}{path}", self.gateway.base_url());
         let mut secrets = vec![self.app.secret()];
         secrets.extend(access_token);
+        crate::limits::before_send(&active.config, self.app.key(), path, access_token)?;
+        let mut log = CallLog::new(path, "POST", &url, "ENOS");
         let mut attempt = 0;
         loop {
             attempt += 1;
             // A connect failure is retried (see `retry`), each attempt with a new timestamp.
-            let incoming = retry::run(&active.config, || {
+            let sent = retry::run(&active.config, &mut log, || {
                 let body = self.token_request_body(fresh_timestamp_ms(), access_token);
                 let out = RawOutgoing {
                     method: "POST",
@@ -111,8 +114,14 @@ impl EnosClient {
                     body: Some((body.as_bytes(), "application/json")),
                 };
                 transport::send_raw(&active.agent, &out, active.config.max_response_bytes)
-            })?;
-            match EnosToken::parse(incoming.status, &incoming.body, now_ms(), &secrets) {
+            });
+            let incoming = match sent {
+                Ok(incoming) => incoming,
+                Err(e) => return Err(log.end_error(e)),
+            };
+            let token = EnosToken::parse(incoming.status, &incoming.body, now_ms(), &secrets);
+            log.end_parsed(&token, incoming.status);
+            match token {
                 Err(e) if attempt == 1 && EnosStatus::of(&e) == Some(EnosStatus::DuplicatedEncryption) => continue,
                 result => return result,
             }
@@ -149,16 +158,32 @@ impl EnosClient {
         let active = self.gateway.active();
         self.gateway.check_scheme(&active)?;
         let url = format!("{}{path_and_query}", self.gateway.base_url());
+        let path = path_and_query.split_once('?').map_or(path_and_query, |(p, _)| p);
+        crate::limits::before_send(&active.config, self.app.key(), path, Some(access_token))?;
+        let mut log = CallLog::new(path, method, &url, "ENOS");
+        let result = self.send(&active, &url, method, path_and_query, body, access_token, &mut log);
+        log.end(&result);
+        crate::limits::after_answer(&active.config, self.app.key(), path, &result);
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn send(
+        &self,
+        active: &Active,
+        url: &str,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&[u8]>,
+        access_token: &str,
+        log: &mut CallLog<'_>,
+    ) -> Result<Response> {
         // A connect failure is retried (see `retry`), each attempt signed with a new timestamp.
-        let incoming = retry::run(&active.config, || {
+        let incoming = retry::run(&active.config, log, || {
             let headers = self.sign(path_and_query, body.unwrap_or_default(), access_token, None)?;
             let pairs = headers.pairs();
-            let out = RawOutgoing {
-                method,
-                url: &url,
-                headers: &pairs,
-                body: body.map(|b| (b, "application/json;charset=UTF-8")),
-            };
+            let out =
+                RawOutgoing { method, url, headers: &pairs, body: body.map(|b| (b, "application/json;charset=UTF-8")) };
             transport::send_raw(&active.agent, &out, active.config.max_response_bytes)
         })?;
         Response::parse(incoming.status, incoming.body, &[self.app.secret(), access_token])

@@ -98,7 +98,7 @@ impl ApimHeaders {
 }
 
 fn lower_hex(bytes: &[u8]) -> String {
-    crate::sign::hex(bytes, b"0123456789abcdef")
+    hex::encode(bytes)
 }
 
 #[cfg(test)]

@@ -174,6 +174,26 @@ pub unsafe extern "C" fn iop_config_set_allow_insecure_http(config: *mut IopConf
     }
 }
 
+/// Sets the proxy: NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
+/// `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` honoured; read when a client is built or
+/// configured); `""` connects directly whatever the environment says; otherwise
+/// `"http://[user:password@]host[:port]"` (HTTP CONNECT; port 80 by default; user and password
+/// percent-encoded). Credentials are sent as `Proxy-Authorization: Basic` and never appear in
+/// messages or logs. A failure to reach or tunnel through the proxy is `IOP_ERR_CONNECT` with a
+/// message starting `proxy http://host:port:` and saying what happened (refused, 407, 502…).
+///
+/// # Safety
+/// `config` is NULL or live; `proxy_url` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn iop_config_set_proxy(config: *mut IopConfig, proxy_url: *const c_char) -> IopStatus {
+    unsafe {
+        set(config, |c| {
+            c.proxy = crate::config::ProxySetting::parse_arg(opt_str(proxy_url, "proxy_url")?, "proxy_url")?;
+            Ok(())
+        })
+    }
+}
+
 /// Sets the largest response body accepted, in bytes (at least 1; `IOP_USE_DEFAULT`:
 /// `IOP_DEFAULT_MAX_RESPONSE_BYTES`, 8 MiB). A larger body is `IOP_ERR_MALFORMED_RESPONSE`.
 ///

@@ -121,9 +121,10 @@ pub extern "C" fn iop_last_error_http_status() -> i32 {
 }
 
 /// For a throttling failure (`IOP_ERR_PLATFORM` with code `ApiCallLimit` or `AppCallLimit`):
-/// how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds;
-/// -1 when the last failure is not one or gives no duration, or the last call succeeded.
-/// The library never waits or retries on its own. Reads this thread's last error only.
+/// how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds; for
+/// `IOP_ERR_RATE_LIMITED` when to try again, for `IOP_ERR_QUOTA_EXCEEDED` the time until the
+/// quota resets; -1 when the last failure is none of these or gives no duration, or the last
+/// call succeeded. Without a rate limiter the library never waits on its own. Reads this thread's last error only.
 #[unsafe(no_mangle)]
 pub extern "C" fn iop_last_error_retry_after_ms() -> i64 {
     guard::value(-1, || Some(read(|e| e.retry_after_ms, -1)))

@@ -11,6 +11,8 @@ pub mod config;
 pub mod enos;
 pub(crate) mod guard;
 pub mod last_error;
+pub mod limits;
+pub mod log;
 pub mod manager;
 pub mod push;
 pub mod request;

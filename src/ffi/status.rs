@@ -40,10 +40,19 @@ pub enum IopStatus {
     /// `"MissingAuthorization"`, `"MalformedAuthorization"`, `"SignatureMismatch"`,
     /// `"MalformedBody"`. Answer the platform with a non-200 status (e.g. 401).
     IOP_ERR_PUSH_REJECTED = 12,
+    /// The call was not sent: a budget or a ban learned from the platform would be exceeded and
+    /// waiting longer than the rate limiter's max wait would be needed (or max wait is 0).
+    /// `iop_last_error_retry_after_ms` says when to try again; `iop_last_error_code` is
+    /// `"RateLimited"` or the platform code that caused the ban (e.g. `"ApiCallLimit"`).
+    IOP_ERR_RATE_LIMITED = 13,
+    /// The app's daily quota is used up (learned from the platform): nothing is sent until the
+    /// reset instant (AliExpress: next midnight GMT+8), named in the message as RFC 3339 with
+    /// +08:00; `iop_last_error_retry_after_ms` is the time left. Not retryable before.
+    IOP_ERR_QUOTA_EXCEEDED = 14,
 }
 
 /// Every status, in value order (for tests and bindings).
-pub(crate) const ALL_STATUSES: [IopStatus; 13] = [
+pub(crate) const ALL_STATUSES: [IopStatus; 15] = [
     IopStatus::IOP_OK,
     IopStatus::IOP_ERR_INVALID_ARGUMENT,
     IopStatus::IOP_ERR_CONNECT,
@@ -57,6 +66,8 @@ pub(crate) const ALL_STATUSES: [IopStatus; 13] = [
     IopStatus::IOP_ERR_TOKEN_EXPIRED,
     IopStatus::IOP_ERR_REAUTHORIZATION_REQUIRED,
     IopStatus::IOP_ERR_PUSH_REJECTED,
+    IopStatus::IOP_ERR_RATE_LIMITED,
+    IopStatus::IOP_ERR_QUOTA_EXCEEDED,
 ];
 
 impl IopStatus {
@@ -75,6 +86,8 @@ impl IopStatus {
             ErrorKind::TokenExpired => IopStatus::IOP_ERR_TOKEN_EXPIRED,
             ErrorKind::ReauthorizationRequired => IopStatus::IOP_ERR_REAUTHORIZATION_REQUIRED,
             ErrorKind::PushRejected => IopStatus::IOP_ERR_PUSH_REJECTED,
+            ErrorKind::RateLimited => IopStatus::IOP_ERR_RATE_LIMITED,
+            ErrorKind::QuotaExceeded => IopStatus::IOP_ERR_QUOTA_EXCEEDED,
         }
     }
 
@@ -94,6 +107,8 @@ impl IopStatus {
             IopStatus::IOP_ERR_TOKEN_EXPIRED => c"IOP_ERR_TOKEN_EXPIRED",
             IopStatus::IOP_ERR_REAUTHORIZATION_REQUIRED => c"IOP_ERR_REAUTHORIZATION_REQUIRED",
             IopStatus::IOP_ERR_PUSH_REJECTED => c"IOP_ERR_PUSH_REJECTED",
+            IopStatus::IOP_ERR_RATE_LIMITED => c"IOP_ERR_RATE_LIMITED",
+            IopStatus::IOP_ERR_QUOTA_EXCEEDED => c"IOP_ERR_QUOTA_EXCEEDED",
         }
     }
 }

@@ -22,10 +22,12 @@ mod store;
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use file_store::FileStore;
 pub use record::TokenRecord;
+#[cfg(feature = "redis-store")]
+pub(crate) use redis_conn::Connector as RedisConnector;
 #[cfg(feature = "redis-store")]
 pub(crate) use redis_store::check_part as check_redis_key_part;
 #[cfg(feature = "redis-store")]
@@ -42,6 +44,7 @@ use source::{EnosSource, IopSource, Renewal, TokenSource, reauthorization_requir
 use crate::client::{Client, now_ms};
 use crate::enos::EnosClient;
 use crate::error::{Error, ErrorKind, Result};
+use crate::events::{self, Event, Level};
 use crate::secret::Secret;
 use crate::token::Token;
 
@@ -50,6 +53,9 @@ use crate::token::Token;
 pub const DEFAULT_REFRESH_MARGIN_MS: i64 = 1_800_000;
 /// Default refresh margin (see [`DEFAULT_REFRESH_MARGIN_MS`]).
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_millis(DEFAULT_REFRESH_MARGIN_MS as u64);
+/// A wait for the store's lock at least this long is reported (`store.lock_wait`); shorter
+/// ones are the lock's own round trip.
+const LOCK_WAIT_REPORTED: Duration = Duration::from_millis(5);
 /// Default time a caller waits for another thread's or process's refresh.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -150,7 +156,7 @@ impl TokenManager {
     /// Stores a token from a new authorization (after [`Client::create_token`]) as this
     /// account's grant, replacing whatever was stored.
     pub fn store_grant(&self, token: &Token) -> Result<TokenRecord> {
-        let _lock = self.store.lock(&self.account, self.config.wait_timeout)?;
+        let _lock = self.lock()?;
         self.store_grant_locked(token)
     }
 
@@ -169,9 +175,38 @@ impl TokenManager {
     /// checked (its lock taken, its record read) before the one-time code is spent.
     pub fn create_token(&self, code: &str) -> Result<TokenRecord> {
         let client = self.iop.as_ref().ok_or_else(|| Error::invalid_argument("code", "EnOS managers need no code"))?;
-        let _lock = self.store.lock(&self.account, self.config.wait_timeout)?;
+        let _lock = self.lock()?;
         self.store.load(&self.account)?;
-        self.store_grant_locked(&client.create_token(code)?)
+        let result = client.create_token(code).and_then(|token| self.store_grant_locked(&token));
+        let level = if result.is_ok() { Level::Info } else { Level::Warn };
+        events::emit(level, || {
+            let outcome = result.as_ref().map_or_else(|e| format!("{:?}", e.kind()), |_| "ok".to_owned());
+            Event::new("token.create", level, format!("token create for account `{}`: {outcome}", self.account))
+                .field("account", self.account.as_str())
+                .field("outcome", if result.is_ok() { "ok" } else { "error" })
+                .field("error_kind", result.as_ref().err().map(|e| format!("{:?}", e.kind())))
+        });
+        result
+    }
+
+    /// Takes the store's lock for this account, reporting a noticeable wait (`store.lock_wait`).
+    fn lock(&self) -> Result<StoreLock<'_>> {
+        let started = Instant::now();
+        let lock = self.store.lock(&self.account, self.config.wait_timeout)?;
+        let waited = started.elapsed();
+        if waited >= LOCK_WAIT_REPORTED {
+            events::emit(Level::Debug, || {
+                let waited_ms = events::millis_since(started);
+                Event::new(
+                    "store.lock_wait",
+                    Level::Debug,
+                    format!("waited {waited_ms} ms for the lock of `{}`", self.account),
+                )
+                .field("account", self.account.as_str())
+                .field("waited_ms", waited_ms)
+            });
+        }
+        Ok(lock)
     }
 
     /// The stored record, if any.
@@ -218,6 +253,24 @@ impl TokenManager {
         }
     }
 
+    /// Reports a refresh (`token.refresh`): `ok`, `reauthorization_required` or the error kind.
+    fn refresh_event(&self, renewal: &Result<Renewal>, started: Instant) {
+        let level = if matches!(renewal, Ok(Renewal::Renewed(_))) { Level::Info } else { Level::Warn };
+        events::emit(level, || {
+            let (outcome, detail) = match renewal {
+                Ok(Renewal::Renewed(_)) => ("ok", "refreshed".to_owned()),
+                Ok(Renewal::Dead(reason)) => ("reauthorization_required", reason.clone()),
+                Err(e) => ("error", e.message().to_owned()),
+            };
+            Event::new("token.refresh", level, format!("token refresh for account `{}`: {detail}", self.account))
+                .field("account", self.account.as_str())
+                .field("outcome", outcome)
+                .field("duration_ms", events::millis_since(started))
+                .field("kind", if self.iop.is_some() { "iop" } else { "enos" })
+                .field("error_kind", renewal.as_ref().err().map(|e| format!("{:?}", e.kind())))
+        });
+    }
+
     fn write(&self, expected: u64, record: &TokenRecord) -> Result<()> {
         if self.store.compare_and_swap(&self.account, expected, record)? {
             Ok(())
@@ -231,7 +284,7 @@ impl TokenManager {
 
     /// Refreshes under the store's lock; the caller is the only thread of this manager here.
     fn renew(&self) -> Result<Secret> {
-        let _lock = self.store.lock(&self.account, self.config.wait_timeout)?;
+        let _lock = self.lock()?;
         let current = self.load_live()?;
         let now = now_ms();
         if current.is_fresh(now, self.margin_ms()) || current.reauthorization_reason.is_some() {
@@ -246,7 +299,10 @@ impl TokenManager {
             self.write(current.version, &marked)?;
         }
         self.event(RefreshEvent::Started);
-        match self.source.renew(&marked) {
+        let started = Instant::now();
+        let renewal = self.source.renew(&marked);
+        self.refresh_event(&renewal, started);
+        match renewal {
             Ok(Renewal::Renewed(next)) => {
                 self.event(RefreshEvent::Received);
                 self.write(marked.version, &next)?;

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use redis::{Connection, RedisResult, Script};
@@ -121,7 +121,9 @@ impl fmt::Debug for RedisStoreConfig {
 /// ([`ErrorKind::Connect`] or [`ErrorKind::Network`], message `token store (redis …`) and
 /// work again once Redis is back, without restarting the process.
 pub struct RedisStore {
-    connector: Connector,
+    connector: Arc<Connector>,
+    namespace: String,
+    limits: OnceLock<Arc<crate::limits::RedisLimits>>,
     prefix: String,
     sealer: Option<Sealer>,
     lease: Duration,
@@ -178,7 +180,9 @@ impl RedisStore {
         }
         let redacted_url = parts.redacted.clone();
         Ok(RedisStore {
-            connector: Connector::new(&config.url, parts, config.connect_timeout, config.io_timeout)?,
+            connector: Arc::new(Connector::new(&config.url, parts, config.connect_timeout, config.io_timeout)?),
+            namespace: config.namespace.clone(),
+            limits: OnceLock::new(),
             prefix: format!("{}:{}:", config.namespace, config.app_key),
             sealer: config.encryption_key.as_ref().map(Sealer::new),
             lease: config.lease,
@@ -350,6 +354,15 @@ impl TokenStore for RedisStore {
         self.held().insert(account.to_owned(), owner.clone());
         let account = account.to_owned();
         Ok(StoreLock::new(move || self.release(&account, &owner)))
+    }
+
+    /// Rate limits shared by every host on this Redis server and namespace
+    /// (`<namespace>:limit:…` keys, through this store's connections).
+    fn limit_backend(&self) -> Option<Arc<dyn crate::limits::LimitBackend>> {
+        let limits = self
+            .limits
+            .get_or_init(|| Arc::new(crate::limits::RedisLimits::new(Arc::clone(&self.connector), &self.namespace)));
+        Some(Arc::clone(limits) as Arc<dyn crate::limits::LimitBackend>)
     }
 
     fn accounts(&self) -> Result<Vec<String>> {

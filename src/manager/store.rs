@@ -1,7 +1,7 @@
 //! Where the manager keeps tokens: the [`TokenStore`] interface and the in-memory store.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::record::TokenRecord;
@@ -26,6 +26,13 @@ pub trait TokenStore: Send + Sync {
 
     /// Every account with a record.
     fn accounts(&self) -> Result<Vec<String>>;
+
+    /// Where a [`crate::limits::RateLimiter`] made from this store keeps buckets and bans
+    /// (memory: this process; Redis: every host on that server and namespace); `None` when
+    /// the store cannot hold them (file and callback stores).
+    fn limit_backend(&self) -> Option<Arc<dyn crate::limits::LimitBackend>> {
+        None
+    }
 }
 
 /// A held refresh lock; dropping it releases the lock.
@@ -64,6 +71,7 @@ pub struct MemoryStore {
     records: Mutex<HashMap<String, TokenRecord>>,
     locked: Mutex<HashSet<String>>,
     released: Condvar,
+    limits: OnceLock<Arc<crate::limits::MemoryLimits>>,
 }
 
 impl MemoryStore {
@@ -107,6 +115,12 @@ impl TokenStore for MemoryStore {
             self.locked.lock().unwrap_or_else(|p| p.into_inner()).remove(&account);
             self.released.notify_all();
         }))
+    }
+
+    /// Rate limits shared by every limiter made from this store, in this process.
+    fn limit_backend(&self) -> Option<Arc<dyn crate::limits::LimitBackend>> {
+        let limits = self.limits.get_or_init(|| Arc::new(crate::limits::MemoryLimits::new()));
+        Some(Arc::clone(limits) as Arc<dyn crate::limits::LimitBackend>)
     }
 
     fn accounts(&self) -> Result<Vec<String>> {

@@ -44,25 +44,13 @@ fn mac(app_key: &str, app_secret: &[u8], body: &[u8]) -> [u8; 32] {
 /// The `Authorization` value the platform sends with `body`: lower-case hex HMAC-SHA256 of the
 /// app key followed by the body, keyed with the app secret.
 pub fn sign_push(app_key: &str, app_secret: &str, body: &[u8]) -> String {
-    crate::sign::hex(&mac(app_key, app_secret.as_bytes(), body), b"0123456789abcdef")
+    hex::encode(mac(app_key, app_secret.as_bytes(), body))
 }
 
 /// 64 hex digits (either case) as 32 bytes.
 fn decode_hex(text: &str) -> Option<[u8; 32]> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 64 {
-        return None;
-    }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
     let mut out = [0u8; 32];
-    for (i, pair) in bytes.chunks_exact(2).enumerate() {
-        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
-    }
+    hex::decode_to_slice(text, &mut out).ok()?;
     Some(out)
 }
 

@@ -7,13 +7,14 @@ use std::io;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::unversioned::multipart::{Form, Part};
 use ureq::unversioned::resolver::DefaultResolver;
-use ureq::unversioned::transport::{ConnectProxyConnector, ConnectionDetails, Connector, RustlsConnector};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, RustlsConnector};
 use ureq::{Agent, Timeout};
 
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::{FilePart, HttpMethod};
 
+pub(crate) mod proxy;
 mod tcp;
 
 /// What to send: URL, method, every parameter (signed ones and `sign`), files and headers.
@@ -60,9 +61,11 @@ pub fn agent(config: &ClientConfig) -> Result<Agent> {
         .max_idle_connections(config.max_idle_connections)
         .max_idle_connections_per_host(config.max_idle_connections)
         .max_idle_age(config.idle_timeout)
+        .proxy(proxy::resolve(&config.proxy)?)
         .build();
-    // ureq's default chain (an HTTP CONNECT proxy if configured, TCP, rustls) with our TCP layer.
-    let chain = ().chain(ConnectProxyConnector::default()).chain(tcp::TcpConnector).chain(RustlsConnector::default());
+    // ureq's default chain (an HTTP CONNECT proxy if configured, TCP, rustls) with our TCP layer
+    // and proxy failures named as such.
+    let chain = ().chain(proxy::ProxyConnector::default()).chain(tcp::TcpConnector).chain(RustlsConnector::default());
     Ok(Agent::with_parts(settings, NotingConnector(chain), DefaultResolver::default()))
 }
 
@@ -233,7 +236,7 @@ fn map_error(e: ureq::Error, phase: Phase) -> Error {
             Error::new(ErrorKind::MalformedResponse, format!("response body larger than the {n}-byte limit"))
         }
         U::Tls(m) => Error::new(ErrorKind::Tls, format!("TLS error: {m}")),
-        U::Rustls(r) => Error::new(ErrorKind::Tls, format!("TLS error: {r}")),
+        U::Rustls(r) => tls_error(&r),
         U::Pem(_) => Error::new(ErrorKind::Tls, "TLS error: bad PEM"),
         U::BadUri(_) | U::Http(_) => {
             Error::new(ErrorKind::InvalidArgument, "invalid argument `server_url`: not a usable URL")
@@ -245,11 +248,26 @@ fn map_error(e: ureq::Error, phase: Phase) -> Error {
     }
 }
 
+/// A TLS failure; an answer that is not TLS at all (a plain-HTTP port answering the
+/// handshake with an HTTP error page) is said to be so.
+fn tls_error(e: &rustls::Error) -> Error {
+    match e {
+        rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => Error::new(
+            ErrorKind::Tls,
+            "TLS error: the server did not answer TLS (plain HTTP port? use http:// or the HTTPS port)",
+        ),
+        other => Error::new(ErrorKind::Tls, format!("TLS error: {other}")),
+    }
+}
+
 fn map_io(e: &io::Error, phase: Phase) -> Error {
     use io::ErrorKind as K;
+    if let Some(proxy_failure) = proxy::failure(e) {
+        return proxy_failure;
+    }
     let text = e.to_string();
     if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
-        return Error::new(ErrorKind::Tls, format!("TLS error: {tls}"));
+        return tls_error(tls);
     }
     // std reports a failed name lookup (getaddrinfo) only through its message.
     if text.starts_with("failed to lookup address") {
@@ -275,6 +293,18 @@ mod tests {
 
     fn kind_of(e: io::Error, phase: Phase) -> ErrorKind {
         map_io(&e, phase).kind()
+    }
+
+    #[test]
+    fn a_plain_http_answer_to_tls_is_named() {
+        let e = map_io(
+            &io::Error::other(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)),
+            Phase::Connect,
+        );
+        assert_eq!(e.kind(), ErrorKind::Tls);
+        assert!(e.message().contains("the server did not answer TLS (plain HTTP port?"), "{e}");
+        let other = map_io(&io::Error::other(rustls::Error::DecryptError), Phase::Connect);
+        assert_eq!(other.message(), "TLS error: cannot decrypt peer's message");
     }
 
     #[test]

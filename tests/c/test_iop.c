@@ -300,11 +300,12 @@ static void test_status_names(void) {
         "IOP_OK", "IOP_ERR_INVALID_ARGUMENT", "IOP_ERR_CONNECT", "IOP_ERR_NETWORK",
         "IOP_ERR_TIMEOUT", "IOP_ERR_TLS", "IOP_ERR_HTTP", "IOP_ERR_MALFORMED_RESPONSE",
         "IOP_ERR_PLATFORM", "IOP_ERR_INTERNAL", "IOP_ERR_TOKEN_EXPIRED", "IOP_ERR_REAUTHORIZATION_REQUIRED",
-        "IOP_ERR_PUSH_REJECTED",
+        "IOP_ERR_PUSH_REJECTED", "IOP_ERR_RATE_LIMITED", "IOP_ERR_QUOTA_EXCEEDED",
     };
     for (int32_t s = 0; s < (int32_t)COUNT(names); s++) CHECK_STREQ(iop_status_name(s), names[s]);
     CHECK(IOP_ERR_INTERNAL == 9 && IOP_ERR_TIMEOUT == 4 && IOP_ERR_TOKEN_EXPIRED == 10);
     CHECK(IOP_ERR_REAUTHORIZATION_REQUIRED == 11 && IOP_ERR_PUSH_REJECTED == 12);
+    CHECK(IOP_ERR_RATE_LIMITED == 13 && IOP_ERR_QUOTA_EXCEEDED == 14);
     CHECK_STREQ(iop_status_name((int32_t)COUNT(names)), "IOP_UNKNOWN_STATUS");
     CHECK_STREQ(iop_status_name(-1), "IOP_UNKNOWN_STATUS");
     CHECK_STREQ(iop_status_name(INT32_MAX), "IOP_UNKNOWN_STATUS");
@@ -1561,7 +1562,7 @@ static void test_execute_seller_get(void) {
     REQUIRE_OK(iop_client_execute(c, r, NULL, IOP_PROTOCOL_GOP, &resp));
     CHECK(!iop_response_is_success(resp));
     CHECK_STREQ(iop_response_code(resp), "MissingParameter");
-    CHECK(iop_response_http_status(resp) == 400);
+    CHECK(iop_response_http_status(resp) == 200); /* API errors but OAuth's come with HTTP 200 */
     iop_response_free(resp);
     iop_request_free(r);
     iop_token_free(t);
@@ -1575,7 +1576,7 @@ static void test_execute_bad_access_token(void) {
     REQUIRE(resp != NULL);
     CHECK(iop_last_error_status() == IOP_OK);
     CHECK(!iop_response_is_success(resp));
-    CHECK(iop_response_http_status(resp) == 400);
+    CHECK(iop_response_http_status(resp) == 200);
     CHECK_STREQ(iop_response_code(resp), "IllegalAccessToken");
     CHECK_STREQ(iop_response_type(resp), "ISV");
     CHECK(iop_response_message(resp) != NULL);
@@ -1958,9 +1959,70 @@ static void test_faults_and_throttling(void) {
     CHECK_SANDBOX_INVALID(iop_sandbox_clear_faults(NULL), "sandbox");
     /* Nothing was armed by the refused calls: a call goes through. */
     resp = seller_get(c, "token", IOP_HTTP_POST);
-    CHECK(resp != NULL && iop_response_http_status(resp) == 400); /* IllegalAccessToken, not a fault */
+    CHECK(resp != NULL && iop_response_http_status(resp) == 200); /* IllegalAccessToken, not a fault */
     iop_response_free(resp);
     CHECK(route_hits("/seller/get") == before + 1);
+    iop_client_free(c);
+}
+
+/* The sandbox's limits (iop_sandbox_set_limits, iop_sandbox_ban, iop_sandbox_request_log): the
+ * platforms' throttling answers, and a log of what was sent. Leaves no limit or ban behind. */
+static void test_sandbox_limits(void) {
+    IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
+    REQUIRE(c != NULL);
+    int64_t until = -1;
+    /* One call per second to /seller/get: the second in a row is ApiCallLimit, HTTP 200. */
+    CHECK_SANDBOX(iop_sandbox_set_limits(g_sandbox, "{\"apis\":{\"/seller/get\":{\"rate\":1}}}"), IOP_OK);
+    IopResponse *resp = seller_get(c, "token", IOP_HTTP_POST);
+    CHECK(resp != NULL && strcmp(iop_response_code(resp), "IllegalAccessToken") == 0);
+    iop_response_free(resp);
+    resp = seller_get(c, "token", IOP_HTTP_POST);
+    REQUIRE(resp != NULL);
+    CHECK_STREQ(iop_response_code(resp), "ApiCallLimit");
+    CHECK(iop_response_http_status(resp) == 200);
+    CHECK(iop_response_retry_after_ms(resp) == 1000);
+    iop_response_free(resp);
+    CHECK_SANDBOX(iop_sandbox_set_limits(g_sandbox, "{}"), IOP_OK);
+
+    /* A 5 s ban of the app: AppCallLimit, "This ban will last 5 more seconds"; 0 lifts it. */
+    CHECK_SANDBOX(iop_sandbox_ban(g_sandbox, APP1_KEY, NULL, 5, &until), IOP_OK);
+    CHECK(until > 0);
+    resp = seller_get(c, "token", IOP_HTTP_POST);
+    REQUIRE(resp != NULL);
+    CHECK_STREQ(iop_response_code(resp), "AppCallLimit");
+    CHECK_STREQ(iop_response_message(resp), "This ban will last 5 more seconds");
+    CHECK(iop_response_retry_after_ms(resp) == 5000);
+    iop_response_free(resp);
+    CHECK_SANDBOX(iop_sandbox_ban(g_sandbox, APP1_KEY, NULL, 0, &until), IOP_OK);
+    CHECK_SANDBOX(iop_sandbox_ban(g_sandbox, APP1_KEY, "/seller/get", 0, &until), IOP_OK);
+
+    /* The log: the three calls above, the last two throttled. */
+    char *log = NULL;
+    CHECK_SANDBOX(iop_sandbox_request_log(g_sandbox, &log), IOP_OK);
+    REQUIRE(log != NULL && log[0] == '[');
+    CHECK_CONTAINS(log, "\"limit\":\"api\",\"code\":\"ApiCallLimit\"");
+    CHECK_CONTAINS(log, "\"limit\":\"app\",\"code\":\"AppCallLimit\"");
+    CHECK_CONTAINS(log, "\"api\":\"/seller/get\"");
+    iop_sandbox_string_free(log);
+
+    /* Bad arguments name what is wrong and leave out-parameters alone. */
+    until = -7;
+    char *sentinel = (char *)&sentinel;
+    log = sentinel;
+    CHECK_SANDBOX_INVALID(iop_sandbox_set_limits(g_sandbox, "{\"app\":{\"rate\":0}}"), "limits_json");
+    CHECK_SANDBOX_INVALID(iop_sandbox_set_limits(g_sandbox, NULL), "limits_json");
+    CHECK_SANDBOX_INVALID(iop_sandbox_set_limits(NULL, "{}"), "sandbox");
+    CHECK_SANDBOX_INVALID(iop_sandbox_ban(g_sandbox, "999999", NULL, 1, &until), "app_key");
+    CHECK_SANDBOX_INVALID(iop_sandbox_ban(g_sandbox, APP1_KEY, NULL, 86401, &until), "seconds");
+    CHECK_SANDBOX_INVALID(iop_sandbox_ban(g_sandbox, APP1_KEY, NULL, 1, NULL), "out_until_ms");
+    CHECK(until == -7);
+    CHECK_SANDBOX_INVALID(iop_sandbox_request_log(NULL, &log), "sandbox");
+    CHECK_SANDBOX_INVALID(iop_sandbox_request_log(g_sandbox, NULL), "out_json");
+    CHECK(log == sentinel);
+    /* Nothing is left limited. */
+    resp = seller_get(c, "token", IOP_HTTP_POST);
+    CHECK(resp != NULL && strcmp(iop_response_code(resp), "IllegalAccessToken") == 0);
+    iop_response_free(resp);
     iop_client_free(c);
 }
 
@@ -1989,7 +2051,7 @@ static void test_access_token_expiry(void) {
     REQUIRE(resp != NULL);
     CHECK(!iop_response_is_success(resp));
     CHECK_STREQ(iop_response_code(resp), "IllegalAccessToken");
-    CHECK(iop_response_http_status(resp) == 400);
+    CHECK(iop_response_http_status(resp) == 200);
     iop_response_free(resp);
 
     /* The refresh token still works and gives a working access token... */
@@ -2437,7 +2499,7 @@ static const struct test gateway_tests[] = {
     T(test_token_unprefixed_rest_is_lazada), T(test_token_errors), T(test_token_non_refreshable),
     T(test_execute_seller_get), T(test_execute_bad_access_token), T(test_execute_top),
     T(test_execute_files_and_headers), T(test_execute_settings), T(test_execute_batch), T(test_concurrent_calls),
-    T(test_faults_and_throttling),
+    T(test_faults_and_throttling), T(test_sandbox_limits),
 };
 
 static const struct test clock_tests[] = {
@@ -3211,6 +3273,262 @@ static const struct test enos_tests[] = {
     T(test_enos_bad_arguments),
 };
 
+/* ---- Logging and proxies (issue 18) ---- */
+
+#define LOG_MAX 64
+static struct { int32_t level; char event[32]; char text[1024]; } g_log[LOG_MAX];
+static int g_log_count;
+static pthread_mutex_t g_log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void log_callback(void *user_data, int32_t level, const char *event, const char *message,
+                         const char *fields_json) {
+    int *calls = (int *)user_data;
+    pthread_mutex_lock(&g_log_lock);
+    (*calls)++;
+    if (g_log_count < LOG_MAX) {
+        g_log[g_log_count].level = level;
+        snprintf(g_log[g_log_count].event, sizeof g_log[0].event, "%s", event);
+        snprintf(g_log[g_log_count].text, sizeof g_log[0].text, "%s %s", message, fields_json);
+        g_log_count++;
+    }
+    pthread_mutex_unlock(&g_log_lock);
+}
+
+/* The index of the first record named `event` whose text holds `needle`, or -1. */
+static int log_find(const char *event, const char *needle) {
+    for (int i = 0; i < g_log_count; i++)
+        if (strcmp(g_log[i].event, event) == 0 && strstr(g_log[i].text, needle) != NULL) return i;
+    return -1;
+}
+
+static void test_log_callback(void) {
+    IopClient *c = sandbox_client("/lazada/rest", APP1_KEY, APP1_SECRET);
+    REQUIRE(c != NULL);
+    int calls = 0;
+    g_log_count = 0;
+    REQUIRE_OK(iop_log_set_callback(log_callback, &calls, IOP_LOG_DEBUG));
+    char *code = issue_code(APP1_KEY);
+    IopToken *t = NULL;
+    CHECK_STATUS(iop_token_create(c, code, &t), IOP_OK);
+    IopRequest *r = NULL;
+    IopResponse *resp = NULL;
+    REQUIRE_OK(iop_request_new("/seller/get", &r));
+    CHECK_STATUS(iop_client_execute(c, r, t ? iop_token_access_token(t) : "x", IOP_PROTOCOL_AUTO, &resp), IOP_OK);
+    iop_response_free(resp);
+    CHECK_STATUS(iop_client_execute(c, r, "not-a-valid-token", IOP_PROTOCOL_AUTO, &resp), IOP_OK);
+    iop_response_free(resp);
+    int start = log_find("call.start", "\"api\":\"/auth/token/create\"");
+    CHECK(start >= 0 && g_log[start].level == IOP_LOG_DEBUG);
+    int ok = log_find("call.end", "\"outcome\":\"ok\"");
+    CHECK(ok >= 0 && g_log[ok].level == IOP_LOG_INFO);
+    CHECK(log_find("call.end", "\"api\":\"/seller/get\"") >= 0);
+    int bad = log_find("call.end", "\"outcome\":\"platform_error\"");
+    CHECK(bad >= 0 && g_log[bad].level == IOP_LOG_WARN);
+    CHECK(log_find("call.end", "\"code\":\"IllegalAccessToken\"") >= 0);
+    CHECK(calls == g_log_count && calls >= 6);
+    for (int i = 0; i < g_log_count; i++) {
+        CHECK(strstr(g_log[i].text, APP1_SECRET) == NULL && strstr(g_log[i].text, code) == NULL);
+        CHECK(t == NULL || strstr(g_log[i].text, iop_token_access_token(t)) == NULL);
+        CHECK(strstr(g_log[i].text, "not-a-valid-token") == NULL);
+    }
+    /* Levels filter; OFF silences; a NULL callback turns logging off. */
+    REQUIRE_OK(iop_log_set_level(IOP_LOG_WARN));
+    int before = calls;
+    CHECK_STATUS(iop_client_execute(c, r, t ? iop_token_access_token(t) : "x", IOP_PROTOCOL_AUTO, &resp), IOP_OK);
+    iop_response_free(resp);
+    CHECK(calls == before);
+    CHECK_STATUS(iop_client_execute(c, r, "not-a-valid-token", IOP_PROTOCOL_AUTO, &resp), IOP_OK);
+    iop_response_free(resp);
+    CHECK(calls == before + 1);
+    REQUIRE_OK(iop_log_set_level(IOP_LOG_OFF));
+    CHECK_STATUS(iop_client_execute(c, r, "not-a-valid-token", IOP_PROTOCOL_AUTO, &resp), IOP_OK);
+    iop_response_free(resp);
+    CHECK(calls == before + 1);
+    CHECK_INVALID(iop_log_set_level(6), "max_level");
+    CHECK_INVALID(iop_log_set_level(-1), "max_level");
+    CHECK_INVALID(iop_log_set_callback(log_callback, &calls, 99), "max_level");
+    REQUIRE_OK(iop_log_set_callback(NULL, NULL, IOP_LOG_TRACE));
+    REQUIRE_OK(iop_log_set_level(IOP_LOG_TRACE));
+    CHECK_STATUS(iop_client_execute(c, r, "not-a-valid-token", IOP_PROTOCOL_AUTO, &resp), IOP_OK);
+    iop_response_free(resp);
+    CHECK(calls == before + 1);
+    iop_sandbox_string_free(code);
+    iop_request_free(r);
+    iop_token_free(t);
+    iop_client_free(c);
+}
+
+static void test_proxy_setting(void) {
+    IopConfig *config = NULL;
+    REQUIRE_OK(iop_config_new(&config));
+    CHECK_INVALID(iop_config_set_proxy(config, "socks5://127.0.0.1:1080"), "proxy_url");
+    CHECK_INVALID(iop_config_set_proxy(config, "http://user:hunter22@"), "proxy_url");
+    CHECK(strstr(msg_or_null(), "hunter22") == NULL);
+    CHECK_INVALID(iop_config_set_proxy(NULL, ""), "config");
+    /* A proxy where nothing listens: a connect error naming it, credentials left out. */
+    int port = 0;
+    int fd = listen_loopback(&port);
+    REQUIRE(fd >= 0);
+    close(fd);
+    char proxy[96], named[64];
+    snprintf(proxy, sizeof proxy, "http://user:hunter22@127.0.0.1:%d", port);
+    snprintf(named, sizeof named, "proxy http://127.0.0.1:%d: connection refused", port);
+    REQUIRE_OK(iop_config_set_proxy(config, proxy));
+    REQUIRE_OK(iop_config_set_max_connect_retries(config, 0));
+    char url[128];
+    snprintf(url, sizeof url, "%s/lazada/rest", g_url);
+    IopClient *c = NULL;
+    REQUIRE_OK(iop_client_new(url, APP1_KEY, APP1_SECRET, config, &c));
+    IopToken *t = NULL;
+    CHECK_STATUS(iop_token_create(c, "some-code", &t), IOP_ERR_CONNECT);
+    CHECK(strncmp(msg_or_null(), named, strlen(named)) == 0);
+    CHECK(strstr(msg_or_null(), "hunter22") == NULL);
+    /* "" connects directly; NULL goes back to the environment (none is set here). */
+    char *code = issue_code(APP1_KEY);
+    REQUIRE_OK(iop_config_set_proxy(config, ""));
+    REQUIRE_OK(iop_client_configure(c, config));
+    CHECK_STATUS(iop_token_create(c, code, &t), IOP_OK);
+    iop_token_free(t);
+    t = NULL;
+    iop_sandbox_string_free(code);
+    code = issue_code(APP1_KEY);
+    REQUIRE_OK(iop_config_set_proxy(config, NULL));
+    REQUIRE_OK(iop_client_configure(c, config));
+    if (getenv("HTTPS_PROXY") == NULL && getenv("https_proxy") == NULL && getenv("ALL_PROXY") == NULL &&
+        getenv("all_proxy") == NULL) {
+        CHECK_STATUS(iop_token_create(c, code, &t), IOP_OK);
+    }
+    iop_token_free(t);
+    iop_sandbox_string_free(code);
+    iop_client_free(c);
+    iop_config_free(config);
+}
+
+static const struct test obs_tests[] = {
+    T(test_log_callback), T(test_proxy_setting),
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Rate limits (issue 20): budgets, bans learned from the sandbox, the daily quota            */
+
+/* Sends api with token through c: the status of iop_client_execute; *code_out gets the
+   response's code (or "" when the call failed). */
+static IopStatus limited_call(const IopClient *c, const char *api, const char *token, char *code_out, size_t n) {
+    IopRequest *req = NULL;
+    IopResponse *resp = NULL;
+    code_out[0] = '\0';
+    if (iop_request_new(api, &req) != IOP_OK) return IOP_ERR_INTERNAL;
+    IopStatus st = iop_client_execute(c, req, token, IOP_PROTOCOL_AUTO, &resp);
+    if (st == IOP_OK) {
+        snprintf(code_out, n, "%s", iop_response_code(resp) ? iop_response_code(resp) : "");
+        iop_response_free(resp);
+    }
+    iop_request_free(req);
+    return st;
+}
+
+static void test_rate_limiter(void) {
+    IopTokenStore *memory = NULL, *file = NULL;
+    IopRateLimiter *limiter = NULL;
+    IopConfig *config = NULL;
+    REQUIRE_OK(iop_token_store_new_memory(&memory));
+    REQUIRE_OK(iop_token_store_new_file("/tmp/iop-c-limits-never-written.json", &file));
+
+    /* Bad arguments. */
+    CHECK_INVALID(iop_rate_limiter_new(NULL, &limiter), "store");
+    CHECK_INVALID(iop_rate_limiter_new(memory, NULL), "out_limiter");
+    CHECK_STATUS(iop_rate_limiter_new(file, &limiter), IOP_ERR_INVALID_ARGUMENT);
+    CHECK(limiter == NULL);
+    REQUIRE_OK(iop_rate_limiter_new(memory, &limiter));
+    CHECK_INVALID(iop_rate_limiter_set_budget(NULL, IOP_LIMIT_APP, NULL, 1.0, 1), "limiter");
+    CHECK_INVALID(iop_rate_limiter_set_budget(limiter, 7, NULL, 1.0, 1), "scope");
+    CHECK_INVALID(iop_rate_limiter_set_budget(limiter, IOP_LIMIT_APP, "x", 1.0, 1), "name");
+    CHECK_INVALID(iop_rate_limiter_set_budget(limiter, IOP_LIMIT_API, "", 1.0, 1), "name");
+    CHECK_INVALID(iop_rate_limiter_set_budget(limiter, IOP_LIMIT_APP, NULL, -1.0, 1), "rate_per_second");
+    CHECK_INVALID(iop_rate_limiter_set_budget(limiter, IOP_LIMIT_APP, NULL, 1.0, 0), "burst");
+    CHECK_INVALID(iop_rate_limiter_set_max_wait_ms(limiter, -2), "max_wait_ms");
+    CHECK_INVALID(iop_rate_limiter_set_max_wait_ms(NULL, 0), "limiter");
+    char *json = NULL;
+    CHECK_INVALID(iop_rate_limiter_status_json(limiter, NULL, &json), "app_key");
+    CHECK_INVALID(iop_rate_limiter_status_json(limiter, APP1_KEY, NULL), "out_json");
+    CHECK_INVALID(iop_config_set_rate_limiter(NULL, limiter), "config");
+    iop_rate_limiter_free(NULL);
+    CHECK_STREQ(iop_status_name(IOP_ERR_RATE_LIMITED), "IOP_ERR_RATE_LIMITED");
+    CHECK_STREQ(iop_status_name(IOP_ERR_QUOTA_EXCEEDED), "IOP_ERR_QUOTA_EXCEEDED");
+
+    /* A client configured with the limiter: fail fast, one call per ~1000 s on /seller/get. */
+    REQUIRE_OK(iop_rate_limiter_set_max_wait_ms(limiter, IOP_USE_DEFAULT));
+    REQUIRE_OK(iop_rate_limiter_set_max_wait_ms(limiter, 0));
+    REQUIRE_OK(iop_rate_limiter_set_budget(limiter, IOP_LIMIT_API, "/seller/get", 0.001, IOP_USE_DEFAULT));
+    REQUIRE_OK(iop_rate_limiter_set_budget(limiter, IOP_LIMIT_SELLER, NULL, 1000.0, IOP_USE_DEFAULT));
+    REQUIRE_OK(iop_config_new(&config));
+    REQUIRE_OK(iop_config_set_rate_limiter(config, limiter));
+    char url[256];
+    snprintf(url, sizeof url, "%s/lazada/rest", g_url);
+    IopClient *c = NULL;
+    REQUIRE_OK(iop_client_new(url, APP1_KEY, APP1_SECRET, config, &c));
+    IopToken *t = new_token(c, APP1_KEY);
+    REQUIRE(t != NULL);
+    const char *token = iop_token_access_token(t);
+    char code[64];
+    CHECK_STATUS(limited_call(c, "/seller/get", token, code, sizeof code), IOP_OK);
+    CHECK_STREQ(code, "0");
+    int64_t hits = route_hits("/seller/get");
+    CHECK_STATUS(limited_call(c, "/seller/get", token, code, sizeof code), IOP_ERR_RATE_LIMITED);
+    CHECK_STREQ(iop_last_error_code(), "RateLimited");
+    CHECK(iop_last_error_retry_after_ms() > 0);
+    CHECK_CONTAINS(iop_last_error_message(), "/seller/get");
+    CHECK(route_hits("/seller/get") == hits); /* not sent */
+
+    /* A ban learned from the sandbox holds the API: the teaching answer is a response. */
+    int64_t until = 0;
+    CHECK_SANDBOX(iop_sandbox_ban(g_sandbox, APP1_KEY, "/order/get", 3, &until), IOP_OK);
+    CHECK_STATUS(limited_call(c, "/order/get", token, code, sizeof code), IOP_OK);
+    CHECK_STREQ(code, "ApiCallLimit");
+    hits = route_hits("/order/get");
+    CHECK_STATUS(limited_call(c, "/order/get", token, code, sizeof code), IOP_ERR_RATE_LIMITED);
+    CHECK_STREQ(iop_last_error_code(), "ApiCallLimit");
+    CHECK(iop_last_error_retry_after_ms() > 1000 && iop_last_error_retry_after_ms() <= 3000);
+    CHECK(route_hits("/order/get") == hits);
+    REQUIRE_OK(iop_rate_limiter_status_json(limiter, APP1_KEY, &json));
+    CHECK_CONTAINS(json, "\"name\":\"/order/get\"");
+    CHECK_CONTAINS(json, "\"code\":\"ApiCallLimit\"");
+    CHECK_CONTAINS(json, "\"rate_per_second\":0.001");
+    CHECK(strstr(json, token) == NULL); /* seller buckets are keyed by a hash */
+    iop_string_free(json);
+
+    /* The daily quota: a typed error naming the reset (midnight GMT+8), nothing sent after. */
+    REQUIRE_OK(iop_rate_limiter_set_budget(limiter, IOP_LIMIT_API, "/seller/get", 0.0, IOP_USE_DEFAULT));
+    CHECK_SANDBOX(iop_sandbox_set_limits(g_sandbox, "{\"daily\":1}"), IOP_OK);
+    CHECK_STATUS(limited_call(c, "/seller/get", token, code, sizeof code), IOP_OK);
+    CHECK_STREQ(code, "0"); /* the day's one call */
+    CHECK_STATUS(limited_call(c, "/seller/get", token, code, sizeof code), IOP_OK);
+    CHECK_STREQ(code, "AppCallLimit");
+    hits = route_hits("/seller/get");
+    CHECK_STATUS(limited_call(c, "/seller/get", token, code, sizeof code), IOP_ERR_QUOTA_EXCEEDED);
+    CHECK_CONTAINS(iop_last_error_message(), "T00:00:00+08:00");
+    CHECK(iop_last_error_retry_after_ms() > 0 && iop_last_error_retry_after_ms() <= 86400000);
+    CHECK(route_hits("/seller/get") == hits);
+    CHECK_SANDBOX(iop_sandbox_set_limits(g_sandbox, "{}"), IOP_OK);
+
+    /* The client keeps the limiter alive after its free; NULL removes it from a config. */
+    iop_rate_limiter_free(limiter);
+    CHECK_STATUS(limited_call(c, "/seller/get", token, code, sizeof code), IOP_ERR_QUOTA_EXCEEDED);
+    REQUIRE_OK(iop_config_set_rate_limiter(config, NULL));
+    REQUIRE_OK(iop_client_configure(c, config));
+    CHECK_STATUS(limited_call(c, "/seller/get", token, code, sizeof code), IOP_OK);
+    CHECK_STREQ(code, "0");
+    iop_token_free(t);
+    iop_client_free(c);
+    iop_config_free(config);
+    iop_token_store_free(file);
+    iop_token_store_free(memory);
+}
+
+static const struct test limits_tests[] = {
+    T(test_rate_limiter),
+};
+
 static const char *g_filter;
 
 static bool selected(const struct test *tests, size_t n) {
@@ -3258,5 +3576,7 @@ int main(int argc, char **argv) {
     run_group("transport", transport_tests, COUNT(transport_tests), false, NULL);
     run_group("manager", manager_tests, COUNT(manager_tests), true, NULL);
     run_group("enos", enos_tests, COUNT(enos_tests), true, enos_config);
+    run_group("obs", obs_tests, COUNT(obs_tests), true, NULL);
+    run_group("limits", limits_tests, COUNT(limits_tests), true, NULL);
     return check_summary();
 }

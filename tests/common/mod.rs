@@ -138,3 +138,75 @@ pub fn closed_port_url() -> String {
     drop(listener);
     format!("http://{addr}/rest")
 }
+
+/// What a [`ConnectProxy`] received: `(CONNECT target, Proxy-Authorization)` of each request.
+pub type ConnectLog = std::sync::Arc<std::sync::Mutex<Vec<(String, Option<String>)>>>;
+
+/// A loopback HTTP CONNECT proxy on a background thread: it counts the tunnels it opens,
+/// records each `CONNECT` target and `Proxy-Authorization` header, and, when `required_auth` is
+/// set, answers 407 to a request without exactly that header value. `refuse_with` makes it
+/// answer every CONNECT with that status instead.
+pub struct ConnectProxy {
+    /// `http://127.0.0.1:port`.
+    pub url: String,
+    /// Tunnels opened.
+    pub tunnels: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// `(target, Proxy-Authorization)` of each CONNECT received.
+    pub seen: ConnectLog,
+}
+
+impl ConnectProxy {
+    /// Starts a proxy that tunnels to any loopback target.
+    pub fn start(required_auth: Option<&str>, refuse_with: Option<u16>) -> ConnectProxy {
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let proxy = ConnectProxy { url, tunnels: Default::default(), seen: Default::default() };
+        let (tunnels, seen) = (proxy.tunnels.clone(), proxy.seen.clone());
+        let required_auth = required_auth.map(str::to_owned);
+        thread::spawn(move || {
+            for mut client in listener.incoming().flatten() {
+                let Some(request) = read_request(&mut client) else { continue };
+                let line = request.head.lines().next().unwrap_or("").to_owned();
+                let target = line.strip_prefix("CONNECT ").and_then(|r| r.split(' ').next()).unwrap_or("").to_owned();
+                let auth = request.header("proxy-authorization");
+                seen.lock().unwrap().push((target.clone(), auth.clone()));
+                let refuse = |client: &mut TcpStream, status: u16| {
+                    let _ = client.write_all(
+                        format!("HTTP/1.1 {status} No\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes(),
+                    );
+                };
+                if let Some(status) = refuse_with {
+                    refuse(&mut client, status);
+                    continue;
+                }
+                if required_auth.is_some() && auth != required_auth {
+                    refuse(&mut client, 407);
+                    continue;
+                }
+                let Ok(upstream) = TcpStream::connect(&target) else {
+                    refuse(&mut client, 502);
+                    continue;
+                };
+                tunnels.fetch_add(1, Ordering::SeqCst);
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut c2, mut u2) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                let (mut c1, mut u1) = (client, upstream);
+                thread::spawn(move || {
+                    let _ = std::io::copy(&mut c1, &mut u1);
+                    let _ = u1.shutdown(std::net::Shutdown::Write);
+                });
+                thread::spawn(move || {
+                    let _ = std::io::copy(&mut u2, &mut c2);
+                    let _ = c2.shutdown(std::net::Shutdown::Write);
+                });
+            }
+        });
+        proxy
+    }
+
+    /// Tunnels opened so far.
+    pub fn tunnel_count(&self) -> usize {
+        self.tunnels.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}

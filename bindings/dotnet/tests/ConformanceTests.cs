@@ -177,6 +177,7 @@ namespace Iopkit.Tests
                 case "allow_insecure_http": client.SetAllowInsecureHttp((bool)value); break;
                 case "max_idle_connections": client.SetMaxIdleConnections(checked((int)(long)value)); break;
                 case "idle_timeout_ms": client.SetIdleTimeoutMs((long)value); break;
+                case "proxy": client.SetProxy((string)value); break;
                 default: Assert.Fail("unknown setting `" + setting + "`"); break;
             }
         }

@@ -92,7 +92,7 @@ namespace Iopkit.Tests
             Assert.IsTrue(r.IsError());
             Assert.AreEqual("IllegalAccessToken", r.Code);
             Assert.AreEqual("ISV", r.Type);
-            Assert.AreEqual(400, r.HttpStatus);
+            Assert.AreEqual(200, r.HttpStatus, "API errors come with HTTP 200, as the platforms send them");
             Assert.IsNotNullOrEmpty(r.Message);
             Assert.IsNotNullOrEmpty(r.RequestId);
             StringAssert.DoesNotContain("bogus-token", r.ToString());

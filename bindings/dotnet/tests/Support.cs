@@ -169,7 +169,13 @@ namespace Iopkit.Tests
             }
         }
 
-        private static string Http(string method, string url)
+        /// <summary>POSTs a JSON body to a control endpoint (<c>/limits</c>, …); returns its JSON.</summary>
+        public string ControlPost(string pathAndQuery, string json)
+        {
+            return Http("POST", Url + "/_sandbox" + pathAndQuery, json);
+        }
+
+        private static string Http(string method, string url, string body = null)
         {
             HttpWebRequest req = (HttpWebRequest)WebRequest.Create(url);
             req.Proxy = null;
@@ -177,7 +183,16 @@ namespace Iopkit.Tests
             req.Method = method;
             if (method == "POST")
             {
-                req.ContentLength = 0;
+                byte[] bytes = Encoding.UTF8.GetBytes(body ?? string.Empty);
+                req.ContentLength = bytes.Length;
+                if (bytes.Length > 0)
+                {
+                    req.ContentType = "application/json";
+                    using (Stream s = req.GetRequestStream())
+                    {
+                        s.Write(bytes, 0, bytes.Length);
+                    }
+                }
             }
             using (WebResponse resp = req.GetResponse())
             using (StreamReader r = new StreamReader(resp.GetResponseStream(), Encoding.UTF8))

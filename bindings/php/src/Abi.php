@@ -77,6 +77,11 @@ final class Abi
     /** Patch version of this header. */
     public const VERSION_PATCH = 0;
     /**
+     * Default longest wait for a budget or a ban before a call fails as rate limited
+     * (`IOP_ERR_RATE_LIMITED`), in milliseconds.
+     */
+    public const DEFAULT_RATE_LIMIT_MAX_WAIT_MS = 30000;
+    /**
      * Default refresh margin in milliseconds: refresh when the access token has less than 30
      * minutes left.
      */
@@ -391,6 +396,23 @@ final class Abi
     }
 
     /**
+     * Sets the proxy: NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
+     * `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` honoured; read when a client is built or
+     * configured); `""` connects directly whatever the environment says; otherwise
+     * `"http://[user:password@]host[:port]"` (HTTP CONNECT; port 80 by default; user and password
+     * percent-encoded). Credentials are sent as `Proxy-Authorization: Basic` and never appear in
+     * messages or logs. A failure to reach or tunnel through the proxy is `IOP_ERR_CONNECT` with a
+     * message starting `proxy http://host:port:` and saying what happened (refused, 407, 502…).
+     *
+     * @see iop_config_set_proxy()
+     */
+    public static function configSetProxy(?CData $config, #[\SensitiveParameter] string|int|null $proxyUrl): void
+    {
+        $f = Native::ffi();
+        Native::check($f->iop_config_set_proxy($config, self::str($proxyUrl, 'proxy_url')));
+    }
+
+    /**
      * Sets the largest response body accepted, in bytes (at least 1; `IOP_USE_DEFAULT`:
      * `IOP_DEFAULT_MAX_RESPONSE_BYTES`, 8 MiB). A larger body is `IOP_ERR_MALFORMED_RESPONSE`.
      *
@@ -696,9 +718,10 @@ final class Abi
 
     /**
      * For a throttling failure (`IOP_ERR_PLATFORM` with code `ApiCallLimit` or `AppCallLimit`):
-     * how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds;
-     * -1 when the last failure is not one or gives no duration, or the last call succeeded.
-     * The library never waits or retries on its own. Reads this thread's last error only.
+     * how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds; for
+     * `IOP_ERR_RATE_LIMITED` when to try again, for `IOP_ERR_QUOTA_EXCEEDED` the time until the
+     * quota resets; -1 when the last failure is none of these or gives no duration, or the last
+     * call succeeded. Without a rate limiter the library never waits on its own. Reads this thread's last error only.
      *
      * @see iop_last_error_retry_after_ms()
      */
@@ -706,6 +729,127 @@ final class Abi
     {
         $f = Native::ffi();
         return $f->iop_last_error_retry_after_ms();
+    }
+
+    /**
+     * Creates a rate limiter whose budgets' buckets and bans live in `store`: a memory store
+     * shares them with every limiter made from it in this process, a Redis store with every host
+     * on that Redis server and key namespace (one atomic Lua script per call, Redis's clock).
+     * File and callback stores cannot hold them: `IOP_ERR_INVALID_ARGUMENT`. Starts with no
+     * budget (bans learned from the platform still apply) and max wait
+     * `IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS`. On `IOP_OK` writes `*out_limiter`: owned, release with
+     * `iop_rate_limiter_free`.
+     *
+     * @see iop_rate_limiter_new()
+     */
+    public static function rateLimiterNew(?CData $store): CData
+    {
+        $f = Native::ffi();
+        static $outLimiterType = null;
+        $outLimiter = $f->new($outLimiterType ??= $f->type('IopRateLimiter *'));
+        Native::check($f->iop_rate_limiter_new($store, FFI::addr($outLimiter)));
+        return $outLimiter;
+    }
+
+    /**
+     * Frees a rate limiter. NULL does nothing. Clients configured with it keep using it.
+     *
+     * @see iop_rate_limiter_free()
+     */
+    public static function rateLimiterFree(?CData $limiter): void
+    {
+        $f = Native::ffi();
+        $f->iop_rate_limiter_free($limiter);
+    }
+
+    /**
+     * Sets a budget (a token bucket): `rate_per_second` > 0 (0 removes the budget), `burst` ≥ 1
+     * or `IOP_USE_DEFAULT` (= ceil(rate)). `scope` is an `IopLimitScope` value: `IOP_LIMIT_APP`
+     * (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name = an API name such as
+     * "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a
+     * named budget wins over it), `IOP_LIMIT_SELLER` (name NULL; one bucket per access token).
+     * Applies to calls that start from now on.
+     *
+     * @see iop_rate_limiter_set_budget()
+     */
+    public static function rateLimiterSetBudget(?CData $limiter, int $scope, #[\SensitiveParameter] string|int|null $name, float $ratePerSecond, int $burst): void
+    {
+        $f = Native::ffi();
+        Native::check($f->iop_rate_limiter_set_budget($limiter, self::int($scope, -0x80000000, 0x7FFFFFFF, 'scope'), self::str($name, 'name'), $ratePerSecond, self::int($burst, -0x80000000, 0x7FFFFFFF, 'burst')));
+    }
+
+    /**
+     * Sets the longest time a call waits for a budget or a ban before it fails with
+     * `IOP_ERR_RATE_LIMITED` (not sent): 0 fails at once; `IOP_USE_DEFAULT`:
+     * `IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS`. A used-up daily quota is never waited for.
+     *
+     * @see iop_rate_limiter_set_max_wait_ms()
+     */
+    public static function rateLimiterSetMaxWaitMs(?CData $limiter, int $maxWaitMs): void
+    {
+        $f = Native::ffi();
+        Native::check($f->iop_rate_limiter_set_max_wait_ms($limiter, $maxWaitMs));
+    }
+
+    /**
+     * The budgets and running bans of `app_key` as JSON: `{"budgets":[{"scope":"app","name":null,
+     * "rate_per_second":50.0,"burst":50,"available":12.5}],"bans":[{"scope":"api","name":"/x",
+     * "until_ms":…,"code":"ApiCallLimit"}]}` (budgets set here and, for Redis, those other hosts
+     * used lately; ban scopes `app`, `api`, `seller`, `daily`). May do I/O (Redis). On `IOP_OK`
+     * writes `*out_json`: owned, release with `iop_string_free`.
+     *
+     * @see iop_rate_limiter_status_json()
+     */
+    public static function rateLimiterStatusJson(?CData $limiter, #[\SensitiveParameter] string|int|null $appKey): string
+    {
+        $f = Native::ffi();
+        static $outJsonType = null;
+        $outJson = $f->new($outJsonType ??= $f->type('char *'));
+        Native::check($f->iop_rate_limiter_status_json($limiter, self::str($appKey, 'app_key'), FFI::addr($outJson)));
+        return self::owned($outJson);
+    }
+
+    /**
+     * Sets the rate limiter of `config` (shared, not copied: clients built or configured from it
+     * use this limiter, which they keep alive); NULL removes it. Both clients check it before
+     * every call (execute, token create and refresh, the token manager, batches) and teach it the
+     * bans in throttling answers.
+     *
+     * @see iop_config_set_rate_limiter()
+     */
+    public static function configSetRateLimiter(?CData $config, ?CData $limiter): void
+    {
+        $f = Native::ffi();
+        Native::check($f->iop_config_set_rate_limiter($config, $limiter));
+    }
+
+    /**
+     * Routes the library's events with a level at or below `max_level` (an `IopLogLevel` value)
+     * to `callback`, process-wide, with `user_data` passed back on each call. Replaces the previous
+     * callback (events being delivered on other threads may still reach it). A NULL `callback` or
+     * `IOP_LOG_OFF` turns logging off. Levels are checked before anything is formatted, so logging
+     * off costs nothing. Events and their fields: `call.start`, `call.end`, `call.retry`,
+     * `token.refresh`, `token.create`, `store.lock_wait`, `limit.wait`, `limit.reject`,
+     * `limit.ban` (see the README).
+     *
+     * @see iop_log_set_callback()
+     */
+    public static function logSetCallback(\Closure|CData|null $callback, ?CData $userData, int $maxLevel): void
+    {
+        $f = Native::ffi();
+        Native::check($f->iop_log_set_callback($callback, $userData, self::int($maxLevel, -0x80000000, 0x7FFFFFFF, 'max_level')));
+    }
+
+    /**
+     * Changes only the maximum level of the registered callback (an `IopLogLevel` value;
+     * `IOP_LOG_OFF` silences it). Without a callback nothing is delivered whatever the level.
+     *
+     * @see iop_log_set_level()
+     */
+    public static function logSetLevel(int $maxLevel): void
+    {
+        $f = Native::ffi();
+        Native::check($f->iop_log_set_level(self::int($maxLevel, -0x80000000, 0x7FFFFFFF, 'max_level')));
     }
 
     /**

@@ -111,6 +111,25 @@ abstract class ConfiguredClient
         return $this->apply(Abi::configSetIdleTimeoutMs(...), $timeoutMs);
     }
 
+    /**
+     * The proxy: null (the default) uses the environment (HTTPS_PROXY, then ALL_PROXY; NO_PROXY
+     * honoured), '' connects directly whatever the environment says, otherwise
+     * 'http://[user:password@]host[:port]' (HTTP CONNECT; user and password percent-encoded, sent
+     * as Proxy-Authorization Basic, never shown in messages or logs). A proxy that cannot be
+     * reached or refuses the tunnel is a ConnectException whose message starts with
+     * 'proxy http://host:port'.
+     */
+    public function setProxy(#[\SensitiveParameter] ?string $proxyUrl): static
+    {
+        return $this->apply(Abi::configSetProxy(...), $proxyUrl);
+    }
+
+    /** Checks every call against `$limiter`'s budgets and bans before sending (null: none). */
+    public function setRateLimiter(?RateLimiter $limiter): static
+    {
+        return $this->apply(static fn (CData $config, ?RateLimiter $l) => Abi::configSetRateLimiter($config, $l?->nativeHandle()), $limiter);
+    }
+
     /** Changes the native settings with `$set`, then copies them into the live client. */
     private function apply(\Closure $set, mixed $value): static
     {

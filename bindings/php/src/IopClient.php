@@ -6,6 +6,7 @@ namespace Iopkit;
 
 use FFI\CData;
 use Iopkit\Exception\IopException;
+use Iopkit\Exception\IopkitException;
 
 /**
  * A client for one gateway and app, over libiop (signing, HTTP, TLS, envelopes and tokens all
@@ -89,10 +90,11 @@ class IopClient extends ConfiguredClient
      * is an IopRequest (sent with `$accessToken`) or `[IopRequest, ?string $ownToken]`.
      * Returns one outcome per item, with the same keys in the same order: the IopResponse
      * (platform errors included, as executeResponse()), or the IopException of a call that
-     * failed (not thrown: the other calls' outcomes stand).
+     * failed (not thrown: the other calls' outcomes stand; an InvalidArgumentException for a
+     * call the library refused).
      *
      * @param iterable<IopRequest|array{IopRequest, ?string}> $requests
-     * @return array<IopResponse|IopException>
+     * @return array<IopResponse|IopkitException>
      * @throws Exception\InvalidArgumentException for a bad item or `$concurrency` (nothing is sent)
      */
     public function executeBatch(iterable $requests, #[\SensitiveParameter] ?string $accessToken = null, int $concurrency = Abi::USE_DEFAULT): array
@@ -109,12 +111,14 @@ class IopClient extends ConfiguredClient
                 Abi::batchAdd($batch, $request->native(), $token, $request->protocol);
                 $keys[] = $key;
             }
-            Abi::clientExecuteBatch($this->nativeHandle(), $batch, $concurrency);
+            $client = $this->nativeHandle();
+            // the calls run on the library's threads, where no PHP callback may run (Log)
+            Log::offThread(static fn () => Abi::clientExecuteBatch($client, $batch, $concurrency));
             $outcomes = [];
             foreach ($keys as $i => $key) {
                 try {
                     $outcomes[$key] = new IopResponse(Abi::batchTakeResponse($batch, $i));
-                } catch (IopException $e) {
+                } catch (IopkitException $e) {
                     $outcomes[$key] = $e;
                 }
             }

@@ -6,6 +6,7 @@ namespace Iopkit;
 
 use FFI;
 use Iopkit\Exception\IopException;
+use Iopkit\Exception\IopkitException;
 use Iopkit\Exception\LibraryException;
 
 /**
@@ -14,8 +15,8 @@ use Iopkit\Exception\LibraryException;
  *
  * Order: a scope named "IOPKIT" preloaded with ffi.preload=iop.preload.h or opcache.preload
  * (preload.php; see README), else FFI::cdef() with the declarations in iop.preload.h (the
- * generated header, whose first line FFI::cdef skips) and the library at libraryPath(): the IOPKIT_LIB environment variable, else lib/libiop.so inside this
- * package if present, else "libiop.so.0" (the SONAME, found through the dynamic linker's path).
+ * generated header, whose first line FFI::cdef skips) and the library at libraryPath(): the IOPKIT_LIB environment variable, else
+ * lib/linux-x86_64/libiop.so (bundledLibrary()) inside this package if present, else "libiop.so.0" (the SONAME, found through the dynamic linker's path).
  *
  * @internal Used by the other classes; its API may change.
  */
@@ -59,15 +60,21 @@ final class Native
         return \dirname(__DIR__) . '/iop.preload.h';
     }
 
-    /** The library FFI::cdef() loads: $IOPKIT_LIB, else lib/libiop.so in the package, else libiop.so.0. */
+    /** The library FFI::cdef() loads: $IOPKIT_LIB, else bundledLibrary() if present, else libiop.so.0. */
     public static function libraryPath(): string
     {
         $env = getenv(self::LIB_ENV);
         if (\is_string($env) && $env !== '') {
             return $env;
         }
-        $bundled = \dirname(__DIR__) . '/lib/libiop.so';
+        $bundled = self::bundledLibrary();
         return is_file($bundled) ? $bundled : 'libiop.so.' . Abi::VERSION_MAJOR;
+    }
+
+    /** Where the Composer package carries the library for this platform: lib/linux-x86_64/libiop.so, … */
+    public static function bundledLibrary(): string
+    {
+        return \dirname(__DIR__) . '/lib/' . strtolower(\PHP_OS_FAMILY) . '-' . php_uname('m') . '/libiop.so';
     }
 
     private static function load(): FFI
@@ -105,7 +112,7 @@ final class Native
      * Throws the exception of a failed call's `$status` (IOP_OK returns), its previous the
      * exception a store callback threw during the call, if one did.
      *
-     * @throws IopException
+     * @throws IopkitException an IopException or InvalidArgumentException
      */
     public static function check(int $status): void
     {
@@ -127,8 +134,12 @@ final class Native
         }
     }
 
-    /** The exception for a failed call's `$status`, filled from iop_last_error_* (read at once). */
-    public static function lastError(int $status, ?\Throwable $previous = null): IopException
+    /**
+     * The exception for a failed call's `$status`, filled from iop_last_error_* (read at once).
+     *
+     * @return IopException|Exception\InvalidArgumentException
+     */
+    public static function lastError(int $status, ?\Throwable $previous = null): IopkitException
     {
         return IopException::forStatus(
             $status,

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Iopkit;
 
 use FFI\CData;
+use Iopkit\Exception\LogicException;
 
 /**
  * Ownership of one native object (a client, store or manager): freed exactly once, by close()
@@ -46,23 +47,23 @@ trait NativeResource
      */
     public function nativeHandle(): CData
     {
-        return $this->handle ?? throw new \LogicException('this ' . static::class . ' has been closed');
+        return $this->handle ?? throw new LogicException('this ' . static::class . ' has been closed');
     }
 
     public function __clone()
     {
         $this->handle = null; // the copy must never free the original's handle
-        throw new \LogicException(static::class . ' cannot be cloned: share it');
+        throw new LogicException(static::class . ' cannot be cloned: share it');
     }
 
     /** @return never */
     public function __serialize(): array
     {
-        throw new \LogicException(static::class . ' cannot be serialized');
+        throw new LogicException(static::class . ' cannot be serialized');
     }
 
     public function __unserialize(array $data): void
     {
-        throw new \LogicException(static::class . ' cannot be unserialized');
+        throw new LogicException(static::class . ' cannot be unserialized');
     }
 }

@@ -52,6 +52,19 @@ final class Status
      * `"MalformedBody"`. Answer the platform with a non-200 status (e.g. 401).
      */
     public const ERR_PUSH_REJECTED = 12;
+    /**
+     * The call was not sent: a budget or a ban learned from the platform would be exceeded and
+     * waiting longer than the rate limiter's max wait would be needed (or max wait is 0).
+     * `iop_last_error_retry_after_ms` says when to try again; `iop_last_error_code` is
+     * `"RateLimited"` or the platform code that caused the ban (e.g. `"ApiCallLimit"`).
+     */
+    public const ERR_RATE_LIMITED = 13;
+    /**
+     * The app's daily quota is used up (learned from the platform): nothing is sent until the
+     * reset instant (AliExpress: next midnight GMT+8), named in the message as RFC 3339 with
+     * +08:00; `iop_last_error_retry_after_ms` is the time left. Not retryable before.
+     */
+    public const ERR_QUOTA_EXCEEDED = 14;
 
     /** Value => C name. */
     public const NAMES = [
@@ -68,6 +81,8 @@ final class Status
         10 => 'IOP_ERR_TOKEN_EXPIRED',
         11 => 'IOP_ERR_REAUTHORIZATION_REQUIRED',
         12 => 'IOP_ERR_PUSH_REJECTED',
+        13 => 'IOP_ERR_RATE_LIMITED',
+        14 => 'IOP_ERR_QUOTA_EXCEEDED',
     ];
 
     /** Every status but IOP_OK => the class of its exception. */
@@ -84,6 +99,8 @@ final class Status
         10 => Exception\TokenExpiredException::class,
         11 => Exception\ReauthorizationRequiredException::class,
         12 => Exception\PushRejectedException::class,
+        13 => Exception\RateLimitedException::class,
+        14 => Exception\QuotaExceededException::class,
     ];
 
     private function __construct()

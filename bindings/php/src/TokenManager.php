@@ -6,6 +6,7 @@ namespace Iopkit;
 
 use Iopkit\Enos\EnosClient;
 use Iopkit\Exception\IopException;
+use Iopkit\Exception\LogicException;
 use Iopkit\Exception\ReauthorizationRequiredException;
 use Iopkit\TokenManager\TokenStore;
 
@@ -82,7 +83,7 @@ final class TokenManager
     public function createToken(#[\SensitiveParameter] string $code): array
     {
         Abi::tokenManagerCreateToken($this->nativeHandle(), $code);
-        return $this->record() ?? throw new \LogicException('the store lost the grant it just stored');
+        return $this->record() ?? throw new LogicException('the store lost the grant it just stored');
     }
 
     /**
@@ -99,7 +100,7 @@ final class TokenManager
         } finally {
             Abi::tokenFree($native);
         }
-        return $this->record() ?? throw new \LogicException('the store lost the grant it just stored');
+        return $this->record() ?? throw new LogicException('the store lost the grant it just stored');
     }
 
     /**

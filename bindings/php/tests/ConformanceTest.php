@@ -6,7 +6,9 @@ namespace Iopkit\Tests;
 
 use Iopkit\Authorization;
 use Iopkit\Enos\EnosClient;
+use Iopkit\Exception\InvalidArgumentException;
 use Iopkit\Exception\IopException;
+use Iopkit\Exception\IopkitException;
 use Iopkit\IopClient;
 use Iopkit\IopRequest;
 use Iopkit\Platform;
@@ -42,7 +44,7 @@ final class ConformanceTest extends TestCase
         $expect = $case['expect'];
         try {
             $result = self::apply($case);
-        } catch (IopException $e) {
+        } catch (IopException|InvalidArgumentException $e) {
             self::assertSame($expect['error'] ?? 'no error', $e->getStatusName(), $e->getMessage());
             self::assertInstanceOf(Status::EXCEPTIONS[$e->getStatus()], $e);
             if (\array_key_exists('code', $expect)) {
@@ -93,7 +95,7 @@ final class ConformanceTest extends TestCase
                 return self::token(Token::fromJson($c['json']));
             case 'status_exception':
                 $e = IopException::forStatus(\constant(Status::class . '::' . substr($c['status'], 4)), 'conformance');
-                self::assertInstanceOf(IopException::class, $e);
+                self::assertInstanceOf(IopkitException::class, $e);
                 self::assertInstanceOf(Status::EXCEPTIONS[$e->getStatus()], $e);
                 self::assertNotSame(IopException::class, $e::class);
                 return ['status' => $e->getStatusName()];

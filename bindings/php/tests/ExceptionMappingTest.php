@@ -7,6 +7,8 @@ namespace Iopkit\Tests;
 use Iopkit\Abi;
 use Iopkit\Exception;
 use Iopkit\Exception\IopException;
+use Iopkit\Exception\IopkitException;
+use Iopkit\Exception\LibraryException;
 use Iopkit\IopClient;
 use Iopkit\Status;
 use Iopkit\Token;
@@ -31,6 +33,8 @@ final class ExceptionMappingTest extends TestCase
             'IOP_ERR_TOKEN_EXPIRED' => Exception\TokenExpiredException::class,
             'IOP_ERR_REAUTHORIZATION_REQUIRED' => Exception\ReauthorizationRequiredException::class,
             'IOP_ERR_PUSH_REJECTED' => Exception\PushRejectedException::class,
+            'IOP_ERR_RATE_LIMITED' => Exception\RateLimitedException::class,
+            'IOP_ERR_QUOTA_EXCEEDED' => Exception\QuotaExceededException::class,
         ];
         $statuses = Status::NAMES;
         self::assertSame('IOP_OK', $statuses[Status::OK]);
@@ -43,7 +47,16 @@ final class ExceptionMappingTest extends TestCase
             self::assertSame($expected[$name], $class);
             $e = IopException::forStatus($value, 'm', 'Code', 'ISV', 'sub', 'detail', 'rid', 400, 1500);
             self::assertInstanceOf($class, $e);
-            self::assertSame($name === 'IOP_ERR_TOKEN_EXPIRED' ? Exception\PlatformException::class : IopException::class, get_parent_class($e));
+            $parent = match ($name) {
+                'IOP_ERR_TOKEN_EXPIRED' => Exception\PlatformException::class,
+                'IOP_ERR_INVALID_ARGUMENT' => \InvalidArgumentException::class,
+                default => IopException::class,
+            };
+            self::assertSame($parent, get_parent_class($e));
+            self::assertInstanceOf(IopkitException::class, $e);
+            // the SPL family: invalid arguments are PHP's own, every other failure a RuntimeException
+            self::assertSame($name === 'IOP_ERR_INVALID_ARGUMENT', $e instanceof \InvalidArgumentException);
+            self::assertSame($name !== 'IOP_ERR_INVALID_ARGUMENT', $e instanceof \RuntimeException && $e instanceof IopException);
             self::assertSame([$value, $value, $name], [$e->getCode(), $e->getStatus(), $e->getStatusName()]);
             self::assertSame(['Code', 'Code', 'ISV', 'sub', 'detail', 'rid', 400, 1500], [$e->getErrorCode(), $e->getPlatformCode(), $e->getType(), $e->getSubCode(), $e->getSubMessage(), $e->getRequestId(), $e->getHttpStatus(), $e->getRetryAfterMs()]);
             self::assertSame([1, 0.5], [$e->getRetryAfter()?->s, $e->getRetryAfter()?->f]);
@@ -51,6 +64,38 @@ final class ExceptionMappingTest extends TestCase
         }
         $unknown = IopException::forStatus(42, 'm');
         self::assertSame([IopException::class, 'IOP_UNKNOWN_STATUS'], [$unknown::class, $unknown->getStatusName()]);
+    }
+
+    public function testOneCatchClauseCatchesEveryIopkitExceptionAndSplClausesStillWork(): void
+    {
+        $caught = [];
+        $failures = [
+            static fn () => new IopClient('not a url', 'k', 's'),                        // library: invalid argument
+            static fn () => (new IopClient('http://127.0.0.1:1/rest', 'k', 's'))->setMaxConnectRetries(0)->createToken('c'), // connect
+            static fn () => throw new LibraryException('not loaded'),
+        ];
+        foreach ($failures as $failure) {
+            try {
+                $failure();
+            } catch (IopkitException $e) {
+                $caught[] = $e::class;
+            }
+        }
+        self::assertSame([Exception\InvalidArgumentException::class, Exception\ConnectException::class, LibraryException::class], $caught);
+        try {
+            new IopClient('', 'k', 's');
+            self::fail('no exception');
+        } catch (\InvalidArgumentException $e) {              // a plain SPL clause catches it too
+            self::assertInstanceOf(IopkitException::class, $e);
+            self::assertSame('IOP_ERR_INVALID_ARGUMENT', $e->getStatusName());
+        }
+        try {
+            (new IopClient('http://127.0.0.1:1/rest', 'k', 's'))->setMaxConnectRetries(0)->createToken('c');
+            self::fail('no exception');
+        } catch (\RuntimeException $e) {
+            self::assertInstanceOf(IopException::class, $e);
+            self::assertSame(Status::ERR_CONNECT, $e->getStatus());
+        }
     }
 
     public function testPlatformFieldsOfARealFailureIncludingSubMessage(): void

@@ -28,7 +28,7 @@ final class NativeTest extends TestCase
         $script = '<?php require ' . self::autoload() . '; putenv("IOPKIT_LIB"); echo Iopkit\Native::libraryPath();';
         [$code, $out, $err] = Php::run($script);
         self::assertSame(0, $code, $err);
-        $bundled = dirname(__DIR__) . '/lib/libiop.so';
+        $bundled = Native::bundledLibrary();
         self::assertSame(is_file($bundled) ? $bundled : 'libiop.so.0', $out);
     }
 

@@ -49,6 +49,7 @@ __all__ = [
     "IOP_VERSION_MAJOR",
     "IOP_VERSION_MINOR",
     "IOP_VERSION_PATCH",
+    "IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS",
     "IOP_DEFAULT_REFRESH_MARGIN_MS",
     "IOP_DEFAULT_REDIS_LEASE_MS",
     "IOP_DEFAULT_REDIS_TIMEOUT_MS",
@@ -58,6 +59,8 @@ __all__ = [
     "HttpMethod",
     "Platform",
     "PushType",
+    "LimitScope",
+    "LogLevel",
     "IopError",
     "InvalidArgumentError",
     "ConnectError",
@@ -71,6 +74,8 @@ __all__ = [
     "TokenExpiredError",
     "ReauthorizationRequiredError",
     "PushRejectedError",
+    "RateLimitedError",
+    "QuotaExceededError",
     "ERROR_CLASSES",
     "error_class",
 ]
@@ -134,6 +139,9 @@ IOP_VERSION_MAJOR = 0
 IOP_VERSION_MINOR = 2
 #: Patch version of this header.
 IOP_VERSION_PATCH = 0
+#: Default longest wait for a budget or a ban before a call fails as rate limited
+#: (`IOP_ERR_RATE_LIMITED`), in milliseconds.
+IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS = 30000
 #: Default refresh margin in milliseconds: refresh when the access token has less than 30
 #: minutes left.
 IOP_DEFAULT_REFRESH_MARGIN_MS = 1800000
@@ -197,6 +205,17 @@ class Status(enum.IntEnum):
     #: `"MissingAuthorization"`, `"MalformedAuthorization"`, `"SignatureMismatch"`,
     #: `"MalformedBody"`. Answer the platform with a non-200 status (e.g. 401).
     PUSH_REJECTED = 12
+
+    #: The call was not sent: a budget or a ban learned from the platform would be exceeded and
+    #: waiting longer than the rate limiter's max wait would be needed (or max wait is 0).
+    #: `iop_last_error_retry_after_ms` says when to try again; `iop_last_error_code` is
+    #: `"RateLimited"` or the platform code that caused the ban (e.g. `"ApiCallLimit"`).
+    RATE_LIMITED = 13
+
+    #: The app's daily quota is used up (learned from the platform): nothing is sent until the
+    #: reset instant (AliExpress: next midnight GMT+8), named in the message as RFC 3339 with
+    #: +08:00; `iop_last_error_retry_after_ms` is the time left. Not retryable before.
+    QUOTA_EXCEEDED = 14
 
 
 class Protocol(enum.IntEnum):
@@ -268,6 +287,41 @@ class PushType(enum.IntEnum):
     PURCHASE_ORDER = 35
 
 
+class LimitScope(enum.IntEnum):
+    """``IopLimitScope``: Values for the `scope` argument of `iop_rate_limiter_set_budget`."""
+
+    #: Every call of the calling client's app key (name NULL).
+    APP = 0
+
+    #: Calls of one API (name = the API name), or with name NULL of every API, each its own bucket.
+    API = 1
+
+    #: Calls with one access token (name NULL; one bucket per token, keyed by a SHA-256 prefix).
+    SELLER = 2
+
+
+class LogLevel(enum.IntEnum):
+    """``IopLogLevel``: Levels of the event stream; a callback receives the events at or below its maximum level."""
+
+    #: No events (as a maximum level: logging off).
+    OFF = 0
+
+    #: Failures the application should know about.
+    ERROR = 1
+
+    #: A call failed or was refused, a retry, a throttle.
+    WARN = 2
+
+    #: A call or a token operation completed.
+    INFO = 3
+
+    #: Each attempt and each wait.
+    DEBUG = 4
+
+    #: The finest detail.
+    TRACE = 5
+
+
 # -- handles (opaque pointers as ints) ------------------------------------------------
 
 #: Settings both clients are built with (timeouts, partner id, CAs, response cap, retries). Opaque; set up on one thread.
@@ -296,6 +350,17 @@ IopTokenManager = int
 IopPushReceiver = int
 #: A verified push message. Opaque, immutable, shareable.
 IopPushMessage = int
+#: Budgets and bans checked before every call of the clients configured with it, kept in a memory store (this process) or a Redis store (every host on that server). Opaque; thread-safe.
+IopRateLimiter = int
+
+# -- callback types ---------------------------------------------------------------------
+
+#: Receives one event of `level` (an `IopLogLevel` value): `event` is its stable name (`"call.end"`), `message` one English line,
+#: `fields_json` a JSON object of its fields; all three are borrowed for the call only. Called
+#: on the thread doing the work (a batch worker too), possibly on several threads at once; it
+#: must return normally (no longjmp, no exception unwinding through the library). Events never
+#: contain a secret, token, authorization code, signature, query string or body.
+IopLogCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p)
 
 # -- callback structs -------------------------------------------------------------------
 
@@ -404,7 +469,7 @@ class IopError(Exception):
 
     - ``http_status``: HTTP status of the response that carried the last failure, or 0 when there was none.
 
-    - ``retry_after_ms``: For a throttling failure (`IOP_ERR_PLATFORM` with code `ApiCallLimit` or `AppCallLimit`): how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds; -1 when the last failure is not one or gives no duration, or the last call succeeded.
+    - ``retry_after_ms``: For a throttling failure (`IOP_ERR_PLATFORM` with code `ApiCallLimit` or `AppCallLimit`): how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds; for `IOP_ERR_RATE_LIMITED` when to try again, for `IOP_ERR_QUOTA_EXCEEDED` the time until the quota resets; -1 when the last failure is none of these or gives no duration, or the last call succeeded.
       (``retry_after``: the same as a :class:`~datetime.timedelta`, ``None`` when negative)
     """
 
@@ -467,7 +532,7 @@ class ConnectError(IopError, ConnectionError):
     status = Status.CONNECT
 
 
-class NetworkError(IopError):
+class NetworkError(IopError, ConnectionError):
     """``IOP_ERR_NETWORK``: The connection failed after it was made: the request may have reached the server."""
 
     status = Status.NETWORK
@@ -537,6 +602,25 @@ class PushRejectedError(IopError):
     status = Status.PUSH_REJECTED
 
 
+class RateLimitedError(IopError):
+    """``IOP_ERR_RATE_LIMITED``: The call was not sent: a budget or a ban learned from the platform would be exceeded and
+    waiting longer than the rate limiter's max wait would be needed (or max wait is 0).
+    `iop_last_error_retry_after_ms` says when to try again; `iop_last_error_code` is
+    `"RateLimited"` or the platform code that caused the ban (e.g. `"ApiCallLimit"`).
+    """
+
+    status = Status.RATE_LIMITED
+
+
+class QuotaExceededError(IopError):
+    """``IOP_ERR_QUOTA_EXCEEDED``: The app's daily quota is used up (learned from the platform): nothing is sent until the
+    reset instant (AliExpress: next midnight GMT+8), named in the message as RFC 3339 with
+    +08:00; `iop_last_error_retry_after_ms` is the time left. Not retryable before.
+    """
+
+    status = Status.QUOTA_EXCEEDED
+
+
 #: The exception class of each failure status.
 ERROR_CLASSES: Dict[int, Type[IopError]] = {
     Status.INVALID_ARGUMENT: InvalidArgumentError,
@@ -551,6 +635,8 @@ ERROR_CLASSES: Dict[int, Type[IopError]] = {
     Status.TOKEN_EXPIRED: TokenExpiredError,
     Status.REAUTHORIZATION_REQUIRED: ReauthorizationRequiredError,
     Status.PUSH_REJECTED: PushRejectedError,
+    Status.RATE_LIMITED: RateLimitedError,
+    Status.QUOTA_EXCEEDED: QuotaExceededError,
 }
 
 
@@ -607,6 +693,7 @@ _PROTOTYPES: List[Tuple[str, Any, List[Any], bool]] = [
     ("iop_config_set_partner_id", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p], True),
     ("iop_config_set_ca_bundle", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p], True),
     ("iop_config_set_allow_insecure_http", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_bool], True),
+    ("iop_config_set_proxy", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p], True),
     ("iop_config_set_max_response_bytes", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64], True),
     ("iop_config_set_max_connect_retries", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32], True),
     ("iop_config_set_max_idle_connections", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32], True),
@@ -630,6 +717,14 @@ _PROTOTYPES: List[Tuple[str, Any, List[Any], bool]] = [
     ("iop_last_error_request_id", ctypes.c_char_p, [], True),
     ("iop_last_error_http_status", ctypes.c_int32, [], True),
     ("iop_last_error_retry_after_ms", ctypes.c_int64, [], True),
+    ("iop_rate_limiter_new", ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)], True),
+    ("iop_rate_limiter_free", None, [ctypes.c_void_p], True),
+    ("iop_rate_limiter_set_budget", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_double, ctypes.c_int32], True),
+    ("iop_rate_limiter_set_max_wait_ms", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int64], True),
+    ("iop_rate_limiter_status_json", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)], True),
+    ("iop_config_set_rate_limiter", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p], True),
+    ("iop_log_set_callback", ctypes.c_int32, [IopLogCallback, ctypes.c_void_p, ctypes.c_int32], True),
+    ("iop_log_set_level", ctypes.c_int32, [ctypes.c_int32], True),
     ("iop_token_manager_new", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)], True),
     ("iop_token_manager_new_enos", ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)], True),
     ("iop_token_manager_free", None, [ctypes.c_void_p], True),
@@ -904,6 +999,18 @@ def config_set_allow_insecure_http(config: Optional[IopConfig], allow: bool) -> 
     check(_lib().iop_config_set_allow_insecure_http(config, allow))
 
 
+def config_set_proxy(config: Optional[IopConfig], proxy_url: Optional[str]) -> None:
+    """``iop_config_set_proxy``: Sets the proxy: NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
+    `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` honoured; read when a client is built or
+    configured); `""` connects directly whatever the environment says; otherwise
+    `"http://[user:password@]host[:port]"` (HTTP CONNECT; port 80 by default; user and password
+    percent-encoded). Credentials are sent as `Proxy-Authorization: Basic` and never appear in
+    messages or logs. A failure to reach or tunnel through the proxy is `IOP_ERR_CONNECT` with a
+    message starting `proxy http://host:port:` and saying what happened (refused, 407, 502…).
+    """
+    check(_lib().iop_config_set_proxy(config, _str(proxy_url, "proxy_url")))
+
+
 def config_set_max_response_bytes(config: Optional[IopConfig], max_bytes: int) -> None:
     """``iop_config_set_max_response_bytes``: Sets the largest response body accepted, in bytes (at least 1; `IOP_USE_DEFAULT`:
     `IOP_DEFAULT_MAX_RESPONSE_BYTES`, 8 MiB). A larger body is `IOP_ERR_MALFORMED_RESPONSE`.
@@ -1092,11 +1199,90 @@ def last_error_http_status() -> int:
 
 def last_error_retry_after_ms() -> int:
     """``iop_last_error_retry_after_ms``: For a throttling failure (`IOP_ERR_PLATFORM` with code `ApiCallLimit` or `AppCallLimit`):
-    how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds;
-    -1 when the last failure is not one or gives no duration, or the last call succeeded.
-    The library never waits or retries on its own. Reads this thread's last error only.
+    how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds; for
+    `IOP_ERR_RATE_LIMITED` when to try again, for `IOP_ERR_QUOTA_EXCEEDED` the time until the
+    quota resets; -1 when the last failure is none of these or gives no duration, or the last
+    call succeeded. Without a rate limiter the library never waits on its own. Reads this thread's last error only.
     """
     return int(_lib().iop_last_error_retry_after_ms())
+
+
+def rate_limiter_new(store: Optional[IopTokenStore]) -> IopRateLimiter:
+    """``iop_rate_limiter_new``: Creates a rate limiter whose budgets' buckets and bans live in `store`: a memory store
+    shares them with every limiter made from it in this process, a Redis store with every host
+    on that Redis server and key namespace (one atomic Lua script per call, Redis's clock).
+    File and callback stores cannot hold them: `IOP_ERR_INVALID_ARGUMENT`. Starts with no
+    budget (bans learned from the platform still apply) and max wait
+    `IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS`. On `IOP_OK` writes `*out_limiter`: owned, release with
+    `iop_rate_limiter_free`.
+    """
+    out_limiter = ctypes.c_void_p()
+    check(_lib().iop_rate_limiter_new(store, ctypes.byref(out_limiter)))
+    return int(out_limiter.value or 0)
+
+
+def rate_limiter_free(limiter: Optional[IopRateLimiter]) -> None:
+    """``iop_rate_limiter_free``: Frees a rate limiter. NULL does nothing. Clients configured with it keep using it."""
+    _lib().iop_rate_limiter_free(limiter)
+
+
+def rate_limiter_set_budget(limiter: Optional[IopRateLimiter], scope: int, name: Optional[str], rate_per_second: float, burst: int) -> None:
+    """``iop_rate_limiter_set_budget``: Sets a budget (a token bucket): `rate_per_second` > 0 (0 removes the budget), `burst` ≥ 1
+    or `IOP_USE_DEFAULT` (= ceil(rate)). `scope` is an `IopLimitScope` value: `IOP_LIMIT_APP`
+    (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name = an API name such as
+    "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a
+    named budget wins over it), `IOP_LIMIT_SELLER` (name NULL; one bucket per access token).
+    Applies to calls that start from now on.
+    """
+    check(_lib().iop_rate_limiter_set_budget(limiter, scope, _str(name, "name"), rate_per_second, burst))
+
+
+def rate_limiter_set_max_wait_ms(limiter: Optional[IopRateLimiter], max_wait_ms: int) -> None:
+    """``iop_rate_limiter_set_max_wait_ms``: Sets the longest time a call waits for a budget or a ban before it fails with
+    `IOP_ERR_RATE_LIMITED` (not sent): 0 fails at once; `IOP_USE_DEFAULT`:
+    `IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS`. A used-up daily quota is never waited for.
+    """
+    check(_lib().iop_rate_limiter_set_max_wait_ms(limiter, max_wait_ms))
+
+
+def rate_limiter_status_json(limiter: Optional[IopRateLimiter], app_key: Optional[str]) -> str:
+    """``iop_rate_limiter_status_json``: The budgets and running bans of `app_key` as JSON: `{"budgets":[{"scope":"app","name":null,
+    "rate_per_second":50.0,"burst":50,"available":12.5}],"bans":[{"scope":"api","name":"/x",
+    "until_ms":…,"code":"ApiCallLimit"}]}` (budgets set here and, for Redis, those other hosts
+    used lately; ban scopes `app`, `api`, `seller`, `daily`). May do I/O (Redis). On `IOP_OK`
+    writes `*out_json`: owned, release with `iop_string_free`.
+    """
+    out_json = ctypes.c_void_p()
+    check(_lib().iop_rate_limiter_status_json(limiter, _str(app_key, "app_key"), ctypes.byref(out_json)))
+    return _take(out_json)
+
+
+def config_set_rate_limiter(config: Optional[IopConfig], limiter: Optional[IopRateLimiter]) -> None:
+    """``iop_config_set_rate_limiter``: Sets the rate limiter of `config` (shared, not copied: clients built or configured from it
+    use this limiter, which they keep alive); NULL removes it. Both clients check it before
+    every call (execute, token create and refresh, the token manager, batches) and teach it the
+    bans in throttling answers.
+    """
+    check(_lib().iop_config_set_rate_limiter(config, limiter))
+
+
+def log_set_callback(callback: Optional[Any], user_data: Optional[int], max_level: int) -> None:
+    """``iop_log_set_callback``: Routes the library's events with a level at or below `max_level` (an `IopLogLevel` value)
+    to `callback`, process-wide, with `user_data` passed back on each call. Replaces the previous
+    callback (events being delivered on other threads may still reach it). A NULL `callback` or
+    `IOP_LOG_OFF` turns logging off. Levels are checked before anything is formatted, so logging
+    off costs nothing. Events and their fields: `call.start`, `call.end`, `call.retry`,
+    `token.refresh`, `token.create`, `store.lock_wait`, `limit.wait`, `limit.reject`,
+    `limit.ban` (see the README).
+    """
+    check(_lib().iop_log_set_callback(IopLogCallback() if callback is None else callback, user_data, max_level))
+
+
+def log_set_level(max_level: int) -> None:
+    """``iop_log_set_level``: Changes only the maximum level of the registered callback (an `IopLogLevel` value;
+    `IOP_LOG_OFF` silences it). Without a callback nothing is delivered whatever the level.
+    """
+    check(_lib().iop_log_set_level(max_level))
 
 
 def token_manager_new(client: Optional[IopClient], store: Optional[IopTokenStore], account: Optional[str], refresh_margin_ms: int) -> IopTokenManager:

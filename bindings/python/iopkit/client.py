@@ -11,14 +11,15 @@ import threading
 from datetime import timedelta
 from typing import IO, Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple, Type, TypeVar, Union
 
-from . import _abi
+from . import _abi, _async, _log
 from ._abi import IOP_USE_DEFAULT, HttpMethod, IopError, Protocol
 from ._handle import NativeHandle, NativeObject
 from .token import Token
 
 _E = TypeVar("_E", bound=enum.Enum)
 
-#: The official Python SDK's log-level names (accepted for compatibility; iopkit never logs).
+#: The official Python SDK's log-level names: ``IopClient.log_level = P_LOG_LEVEL_DEBUG`` sets the
+#: level of the ``"iopkit"`` logger (see :attr:`IopClient.log_level`).
 P_LOG_LEVEL_DEBUG = "DEBUG"
 P_LOG_LEVEL_INFO = "INFO"
 P_LOG_LEVEL_ERROR = "ERROR"
@@ -64,7 +65,11 @@ def _build_config(settings: Dict[str, Any]) -> int:
             setter = getattr(_abi, "config_set_" + name, None)
             if setter is None:
                 raise TypeError(f"unknown setting {name!r}")
-            setter(config, os.fspath(value) if isinstance(value, os.PathLike) else value)
+            if isinstance(value, NativeObject):  # a RateLimiter: the config shares it
+                with value._native() as ptr:
+                    setter(config, ptr)
+            else:
+                setter(config, os.fspath(value) if isinstance(value, os.PathLike) else value)
     except BaseException:
         _abi.config_free(config)
         raise
@@ -78,8 +83,12 @@ class ClientBase(NativeObject):
     Settings are the ``iop_config_set_*`` names, numbers passed through as given
     (``IOP_USE_DEFAULT``, -1, selects the default): ``connect_timeout_ms``,
     ``read_timeout_ms``, ``partner_id`` (``None``: the default), ``ca_bundle`` (a PEM path;
-    ``None``: the built-in roots), ``allow_insecure_http``, ``max_response_bytes`` and
-    ``max_connect_retries``."""
+    ``None``: the built-in roots), ``allow_insecure_http``, ``max_response_bytes``,
+    ``max_connect_retries``, ``max_idle_connections``, ``idle_timeout_ms``, ``proxy`` (``None``,
+    the default: the environment's ``HTTPS_PROXY``/``ALL_PROXY`` and ``NO_PROXY``; ``""``:
+    direct; ``"http://[user:password@]host[:port]"``: that proxy, through HTTP CONNECT; its
+    credentials never appear in messages or logs) and ``rate_limiter`` (a
+    :class:`~iopkit.RateLimiter`, shared; ``None``: none)."""
 
     _new: Callable[..., int]
     _free: Callable[[int], None]
@@ -102,6 +111,10 @@ class ClientBase(NativeObject):
         self._settings_lock = threading.Lock()
         self._url = url
         self.app_key: str = app_key
+
+    def _native(self) -> NativeHandle:
+        _log.sync_level()  # every call starts here: the native log level follows the logger's
+        return super()._native()
 
     def configure(self, **settings: Any) -> None:
         """Changes settings (see the class doc); the others keep their values. Thread-safe:
@@ -130,6 +143,10 @@ class ClientBase(NativeObject):
     def set_connect_timeout(self, seconds: float) -> None:
         """Sets the connect timeout (seconds)."""
         self.configure(connect_timeout_ms=seconds_to_ms(seconds, "connect_timeout"))
+
+    def set_proxy(self, proxy: Optional[str]) -> None:
+        """Sets the proxy: ``None`` the environment's, ``""`` none, or ``"http://[user:password@]host[:port]"``."""
+        self.configure(proxy=proxy)
 
     def _describe(self) -> str:
         return f" {self._url!r} app_key={self.app_key!r}"
@@ -312,7 +329,20 @@ class SignResult(NamedTuple):
     sign: str
 
 
-class IopClient(ClientBase):
+class _LogLevelOnTheClass(type):
+    """``IopClient``'s metaclass: the official SDK's ``IopClient.log_level = ...`` on the class
+    works as on an instance."""
+
+    @property
+    def log_level(cls) -> str:
+        return _log.level_name()
+
+    @log_level.setter
+    def log_level(cls, level: Union[str, int]) -> None:
+        _log.set_level(level)
+
+
+class IopClient(ClientBase, metaclass=_LogLevelOnTheClass):
     """A client for one gateway and app: ``IopClient(server_url, app_key, app_secret, timeout=None, **settings)``.
 
     ``server_url`` ends in ``/rest`` (``https://api.taobao.tw/rest``) or is a bare host
@@ -320,8 +350,6 @@ class IopClient(ClientBase):
     settings are those of :meth:`configure`. One client may be shared by any number of threads.
     Release it with :meth:`close` or a ``with`` block; the garbage collector does it otherwise."""
 
-    #: Accepted for compatibility with the official SDK; iopkit writes no logs.
-    log_level = P_LOG_LEVEL_ERROR
     _new = staticmethod(_abi.client_new)
     _free = staticmethod(_abi.client_free)
     _configure = staticmethod(_abi.client_configure)
@@ -336,6 +364,18 @@ class IopClient(ClientBase):
     def server_url(self) -> str:
         return self._url
 
+    @property
+    def log_level(self) -> str:
+        """The official SDK's setting, process-wide: the effective level of the ``"iopkit"``
+        logger (``"WARNING"`` unless configured). Setting it (``P_LOG_LEVEL_DEBUG``,
+        ``"INFO"``, ``logging.DEBUG``…) sets that logger's level; records go to the handlers
+        the application configured (iopkit writes no files). Events never contain secrets."""
+        return _log.level_name()
+
+    @log_level.setter
+    def log_level(self, level: Union[str, int]) -> None:
+        _log.set_level(level)
+
     def execute(
         self, request: IopRequest, access_token: Optional[str] = None, protocol: Union[Protocol, str, None] = None
     ) -> IopResponse:
@@ -344,6 +384,14 @@ class IopClient(ClientBase):
         raise :class:`IopError` subclasses (``ConnectError``, ``IopTimeoutError`` …)."""
         with self._native() as client_ptr, _request_handle(request) as request_ptr:
             return IopResponse._take(_abi.client_execute(client_ptr, request_ptr, access_token, _protocol(protocol)))
+
+    async def execute_async(
+        self, request: IopRequest, access_token: Optional[str] = None, protocol: Union[Protocol, str, None] = None
+    ) -> IopResponse:
+        """:meth:`execute` on a worker thread, awaited (see :func:`iopkit.set_executor`).
+        Cancelling returns at once; the call itself ends in its thread (at the latest at its
+        timeout) and its response is then freed. Do not modify ``request`` meanwhile."""
+        return await _async.run(self.execute, request, access_token, protocol)
 
     def execute_batch(
         self, requests: Iterable[Union[IopRequest, Tuple[IopRequest, Optional[str]]]],
@@ -371,6 +419,14 @@ class IopClient(ClientBase):
         finally:
             _abi.batch_free(batch)
 
+    async def execute_batch_async(
+        self, requests: Iterable[Union[IopRequest, Tuple[IopRequest, Optional[str]]]],
+        access_token: Optional[str] = None, concurrency: int = IOP_USE_DEFAULT,
+        protocol: Union[Protocol, str, None] = None,
+    ) -> List[Union[IopResponse, IopError]]:
+        """:meth:`execute_batch` on a worker thread, awaited (``requests`` is read first, here)."""
+        return await _async.run(self.execute_batch, list(requests), access_token, concurrency, protocol)
+
     def sign(
         self, request: IopRequest, access_token: Optional[str] = None, protocol: Union[Protocol, str, None] = None,
         timestamp_ms: Optional[int] = None,
@@ -391,6 +447,16 @@ class IopClient(ClientBase):
         the old one, which is dead from now on: store it."""
         with self._native() as ptr:
             return Token(_abi.token_refresh(ptr, refresh_token))
+
+    async def create_token_async(self, code: str) -> Token:
+        """:meth:`create_token` awaited. A cancelled exchange may still spend the code."""
+        return await _async.run(self.create_token, code)
+
+    async def refresh_token_async(self, refresh_token: str) -> Token:
+        """:meth:`refresh_token` awaited. A cancelled refresh may still rotate the refresh
+        token: keep the stored one until a refresh succeeds, and use a :class:`TokenManager`
+        where that matters (it stores the new token whether or not its caller waits)."""
+        return await _async.run(self.refresh_token, refresh_token)
 
 
 def _request_handle(request: Any) -> NativeHandle:

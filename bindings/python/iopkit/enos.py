@@ -8,11 +8,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional, Union
 
-from . import _abi
+from . import _abi, _async
 from .client import ClientBase, IopResponse
 from .token import utc
 
@@ -98,6 +99,14 @@ class EnosClient(ClientBase):
         raises :class:`TokenExpiredError` (``"1203"``: call :meth:`get_token` instead)."""
         return self._token(_abi.enos_token_refresh, access_token)
 
+    async def get_token_async(self) -> EnosToken:
+        """:meth:`get_token` on a worker thread, awaited (see :func:`iopkit.set_executor`)."""
+        return await _async.run(self.get_token)
+
+    async def refresh_token_async(self, access_token: str) -> EnosToken:
+        """:meth:`refresh_token` awaited."""
+        return await _async.run(self.refresh_token, access_token)
+
     def sign(
         self, access_token: str, path_and_query: str, body: Body = None, timestamp_ms: int = _abi.IOP_USE_DEFAULT
     ) -> ApimHeaders:
@@ -114,3 +123,8 @@ class EnosClient(ClientBase):
         with self._native() as ptr:
             response = _abi.enos_client_execute(ptr, access_token, method.upper(), path_and_query, _body(body))
         return IopResponse._take(response)
+
+    async def call_async(self, method: str, path_and_query: str, body: Body = None, *, access_token: str) -> IopResponse:
+        """:meth:`call` on a worker thread, awaited. Cancelling returns at once; the call ends
+        in its thread and its response is then freed."""
+        return await _async.run(functools.partial(self.call, access_token=access_token), method, path_and_query, body)

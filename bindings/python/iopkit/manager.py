@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Dict, Optional
 
-from . import _abi
+from . import _abi, _async, _log
 from ._abi import IOP_USE_DEFAULT
-from ._handle import NativeObject
+from ._handle import NativeHandle, NativeObject
 from .client import ClientBase, IopClient
 from .enos import EnosClient
 from .store import TokenStore
@@ -50,6 +50,10 @@ class TokenManager(NativeObject):
             self._adopt(new(client_ptr, store_ptr, account, margin_ms), _abi.token_manager_free)
         self.store, self.account = store, account  # a callback store's functions must outlive this
 
+    def _native(self) -> NativeHandle:
+        _log.sync_level()  # the native log level follows the "iopkit" logger's
+        return super()._native()
+
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         with self._native() as ptr, self.store._guard():
             return fn(ptr, *args)
@@ -60,9 +64,21 @@ class TokenManager(NativeObject):
         its access token has expired."""
         return self._call(_abi.token_manager_get_access_token)  # type: ignore[no-any-return]
 
+    async def access_token_async(self) -> str:
+        """:meth:`access_token` on a worker thread, awaited (see :func:`iopkit.set_executor`).
+        A refresh started before a cancellation completes and is stored."""
+        return await _async.run(self.access_token)
+
+    #: The same as :meth:`access_token_async` (the C ABI's name, ``get_access_token``).
+    get_access_token_async = access_token_async
+
     def create_token(self, code: str) -> None:
         """Exchanges the authorization ``code`` and stores the grant (IOP managers)."""
         self._call(_abi.token_manager_create_token, code)
+
+    async def create_token_async(self, code: str) -> None:
+        """:meth:`create_token` awaited."""
+        await _async.run(self.create_token, code)
 
     def store_grant(self, token: Token) -> None:
         """Stores ``token`` (from :meth:`IopClient.create_token` or :meth:`Token.from_json`) as

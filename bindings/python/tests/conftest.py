@@ -264,3 +264,85 @@ def closed_port() -> str:
     port = s.getsockname()[1]
     s.close()
     return f"http://127.0.0.1:{port}"
+
+
+class ConnectProxy:
+    """A loopback HTTP CONNECT proxy: counts the tunnels it opens and records each CONNECT
+    target and ``Proxy-Authorization`` header; with ``required_auth`` set, refuses other
+    credentials with 407."""
+
+    def __init__(self, required_auth: Optional[str] = None) -> None:
+        self.required_auth = required_auth
+        self.connects: List[Tuple[str, Optional[str]]] = []
+        self.tunnels = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                head += chunk
+            lines = head.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+            target = lines[0].split(" ")[1] if lines[0].startswith("CONNECT ") else ""
+            auth = next((l.split(":", 1)[1].strip() for l in lines[1:] if l.lower().startswith("proxy-authorization:")), None)
+            self.connects.append((target, auth))
+            if self.required_auth is not None and auth != self.required_auth:
+                conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+                return
+            try:
+                upstream = socket.create_connection(tuple(target.rsplit(":", 1)), timeout=10)  # type: ignore[arg-type]
+            except OSError:
+                conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+                return
+            self.tunnels += 1
+            conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            with upstream:
+                pump = threading.Thread(target=self._pipe, args=(upstream, conn), daemon=True)
+                pump.start()
+                self._pipe(conn, upstream)
+                pump.join()
+
+    @staticmethod
+    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                dst.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def connect_proxy() -> Iterator[Callable[..., ConnectProxy]]:
+    proxies: List[ConnectProxy] = []
+
+    def make(required_auth: Optional[str] = None) -> ConnectProxy:
+        proxies.append(ConnectProxy(required_auth))
+        return proxies[-1]
+
+    yield make
+    for p in proxies:
+        p.close()

@@ -30,6 +30,7 @@ def test_every_status_maps_to_its_own_class() -> None:
     # the existing public names stay, and the idiomatic built-in bases
     assert iop.error_class(iop.Status.TIMEOUT) is iop.IopTimeoutError and issubclass(iop.IopTimeoutError, TimeoutError)
     assert issubclass(iop.InvalidArgumentError, ValueError) and issubclass(iop.ConnectError, ConnectionError)
+    assert issubclass(iop.NetworkError, ConnectionError) and issubclass(iop.NetworkError, iop.IopError)
     assert issubclass(iop.TokenExpiredError, iop.PlatformError)
     assert iop.error_class(iop.Status.REAUTHORIZATION_REQUIRED) is iop.ReauthorizationRequiredError
 
@@ -94,6 +95,22 @@ def test_transport_failures_raise_their_classes(fake_server, silent_server, clos
                 client.execute(iop.IopRequest("/seller/get"))
             assert type(info.value) is cls and info.value.message, cls
     assert info.value.retry_after is None
+
+
+def test_builtin_except_clauses_catch_transport_failures(fake_server, silent_server, closed_port) -> None:  # type: ignore[no-untyped-def]
+    cases = [(fake_server(lambda h: None).url, {}, ConnectionError, iop.NetworkError),
+             (closed_port, {"max_connect_retries": 0}, ConnectionError, iop.ConnectError),
+             (silent_server.url, {"read_timeout_ms": 200}, TimeoutError, iop.IopTimeoutError)]
+    for url, settings, builtin, cls in cases:
+        with iop.IopClient(url + "/rest", APP_KEY, APP_SECRET, **settings) as client:
+            try:
+                client.execute(iop.IopRequest("/seller/get"))
+            except builtin as e:  # an idiomatic clause, without importing iopkit's classes
+                assert type(e) is cls and isinstance(e, iop.IopError) and e.status == cls.status
+                again = pickle.loads(pickle.dumps(e))
+                assert type(again) is cls and again.message == e.message
+            else:
+                raise AssertionError(f"{cls.__name__} not raised")
 
 
 def test_argument_marshalling_errors() -> None:

@@ -43,7 +43,13 @@ pub fn run(ctx: &Context<'_>, args: &CallArgs) -> Result<(), Failure> {
 
 fn print(response: &Response, json: bool) {
     if json {
-        println!("{}", response.body());
+        // The body is a JSON object (the library refuses anything else): embedded as received.
+        println!(
+            "{{\"http_status\":{},\"success\":{},\"body\":{}}}",
+            response.http_status(),
+            response.is_success(),
+            response.body()
+        );
         return;
     }
     let mut t = Table::default();

@@ -2,7 +2,9 @@
 
 pub mod authorize;
 pub mod call;
+pub mod completions;
 pub mod enos;
+pub mod limits;
 pub mod push;
 pub mod sandbox;
 pub mod sign;
@@ -10,6 +12,7 @@ pub mod token;
 
 use std::time::Duration;
 
+use iop::config::ProxySetting;
 use iop::{Client, ClientConfig, Protocol};
 
 use crate::args::{Global, ProtocolArg};
@@ -38,6 +41,13 @@ impl Context<'_> {
             config.connect_timeout = Duration::from_secs(secs);
             config.read_timeout = Duration::from_secs(secs);
         }
+        if let Some(proxy) = &self.global.proxy {
+            config.proxy = ProxySetting::parse(Some(proxy)).map_err(|e| {
+                Failure::usage(e.message().replace("`proxy`", "--proxy"))
+                    .hint("--proxy http://[user:password@]host[:port], or --proxy \"\" to connect directly")
+            })?;
+        }
+        config.allow_insecure_http = self.global.allow_insecure_http;
         if let Some(path) = &self.global.ca_bundle {
             let pem = std::fs::read(path)
                 .map_err(|e| Failure::usage(format!("cannot read --ca-bundle {}: {e}", path.display())))?;

@@ -5,11 +5,28 @@ use std::net::{Ipv4Addr, SocketAddr};
 
 use iop_sandbox::{Config, Flavour, Sandbox};
 
-use crate::args::SandboxArgs;
+use crate::args::{Global, SandboxArgs};
 use crate::failure::{Failure, INTERNAL};
 
 /// Starts the sandbox, prints its banner, serves until Ctrl-C (or the end of standard input).
-pub fn run(args: &SandboxArgs) -> Result<(), Failure> {
+/// The global options mean nothing to it: any given is refused rather than ignored.
+pub fn run(global: &Global, args: &SandboxArgs) -> Result<(), Failure> {
+    let given = [
+        ("--json", global.json),
+        ("--gateway", global.gateway.is_some()),
+        ("--app-key", global.app_key.is_some()),
+        ("--app-secret-stdin", global.app_secret_stdin),
+        ("--profile", global.profile.is_some()),
+        ("--ca-bundle", global.ca_bundle.is_some()),
+        ("--timeout", global.timeout.is_some()),
+        ("--proxy", global.proxy.is_some()),
+        ("--allow-insecure-http", global.allow_insecure_http),
+    ];
+    if let Some((flag, _)) = given.iter().find(|(_, set)| *set) {
+        return Err(Failure::usage(format!("iop sandbox does not take {flag}")).hint(
+            "the sandbox has its own apps and prints its URLs: use --port and --config (see iop sandbox --help)",
+        ));
+    }
     let config = match &args.config {
         None => Config::default(),
         Some(path) => {

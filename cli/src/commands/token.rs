@@ -51,7 +51,7 @@ pub fn create(
         manager(ctx, &creds, path, &account, Duration::ZERO)?.store_grant(&token)?;
         eprintln!("stored as account {account} in {}", path.display());
     }
-    print(&token, ctx.global.json);
+    print(&token, ctx.global.json, store.is_some());
     Ok(())
 }
 
@@ -74,7 +74,7 @@ pub fn refresh(ctx: &Context<'_>, refresh_token: Option<&str>, store: Option<(&P
             )
         })?;
     let token = ctx.client(&creds)?.refresh_token(refresh_token.expose())?;
-    print(&token, ctx.global.json);
+    print(&token, ctx.global.json, false);
     Ok(())
 }
 
@@ -115,7 +115,8 @@ fn print_record(account: &str, r: &TokenRecord, json: bool) {
     print!("{}", t.render());
 }
 
-fn print(token: &Token, json: bool) {
+/// Prints `token`; unless it was `stored`, reminds (on standard error) to keep the refresh token.
+fn print(token: &Token, json: bool, stored: bool) {
     if json {
         println!("{}", token.to_json());
         return;
@@ -152,7 +153,7 @@ fn print(token: &Token, json: bool) {
         );
     }
     print!("{}", t.render());
-    if token.can_refresh {
-        println!("(store the refresh token: the next refresh needs it and retires the previous one)");
+    if token.can_refresh && !stored {
+        eprintln!("(store the refresh token: the next refresh needs it and retires the previous one)");
     }
 }

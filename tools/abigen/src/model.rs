@@ -3,7 +3,7 @@
 //! The parser guarantees a few invariants emitters may rely on:
 //! - the `IopStatus` enum exists ([`Abi::status_enum`] never panics on a parsed `Abi`);
 //! - every [`CType::Handle`] names one of [`Abi::handles`], every [`CType::Struct`] one of
-//!   [`Abi::callback_structs`];
+//!   [`Abi::callback_structs`], every [`CType::Callback`] one of [`Abi::callback_types`];
 //! - every [`CType::Bytes`] parameter is directly followed by a [`CType::Size`] parameter;
 //! - [`CType::Out`] appears only in parameters, [`CType::Void`] only as a return type;
 //! - names are unique (types, constants and enum variants, functions).
@@ -27,6 +27,8 @@ pub struct Abi {
     pub constants: Vec<Constant>,
     /// Structs of data and function-pointer fields (`IopTokenStoreCallbacks`).
     pub callback_structs: Vec<CallbackStruct>,
+    /// Function-pointer types (`typedef void (*IopLogCallback)(...);`).
+    pub callback_types: Vec<CallbackType>,
     /// Exported functions.
     pub functions: Vec<Function>,
 }
@@ -93,6 +95,19 @@ pub struct CallbackStruct {
     pub fields: Vec<Field>,
 }
 
+/// A function-pointer type passed by value (`typedef void (*IopLogCallback)(void *user_data, ...);`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackType {
+    /// C type name.
+    pub name: String,
+    /// Doc comment text.
+    pub doc: String,
+    /// Return type of the callback.
+    pub ret: CType,
+    /// Parameters of the callback.
+    pub params: Vec<Param>,
+}
+
 /// A field of a [`CallbackStruct`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field {
@@ -157,6 +172,8 @@ pub enum CType {
     U32,
     /// `uint64_t`.
     U64,
+    /// `double`.
+    F64,
     /// `size_t`.
     Size,
     /// `IopStatus` (the [`STATUS_ENUM`] enum), by value.
@@ -185,6 +202,11 @@ pub enum CType {
     },
     /// `void *` (callback `user_data`).
     VoidPtr,
+    /// A function pointer of one of [`Abi::callback_types`], by value (may be NULL).
+    Callback {
+        /// Callback type name.
+        name: String,
+    },
     /// A pointer the function writes a result through (parameters only): `char **` is
     /// `Out(Str { owned: true })`, `IopClient **` is `Out(Handle { .. })`, `int64_t *` is
     /// `Out(I64)`.
@@ -215,6 +237,11 @@ impl Abi {
     /// The callback struct named `name` (e.g. `IopTokenStoreCallbacks`).
     pub fn callback_struct(&self, name: &str) -> Option<&CallbackStruct> {
         self.callback_structs.iter().find(|s| s.name == name)
+    }
+
+    /// The function-pointer type named `name` (e.g. `IopLogCallback`).
+    pub fn callback_type(&self, name: &str) -> Option<&CallbackType> {
+        self.callback_types.iter().find(|c| c.name == name)
     }
 
     /// The `IopStatus` enum.
@@ -338,6 +365,7 @@ impl CType {
             CType::I64 => "int64_t".into(),
             CType::U32 => "uint32_t".into(),
             CType::U64 => "uint64_t".into(),
+            CType::F64 => "double".into(),
             CType::Size => "size_t".into(),
             CType::Status => STATUS_ENUM.into(),
             CType::Str { owned: false } => "const char *".into(),
@@ -347,6 +375,7 @@ impl CType {
                 format!("{}{name} *", if *is_const { "const " } else { "" })
             }
             CType::VoidPtr => "void *".into(),
+            CType::Callback { name } => name.clone(),
             CType::Out(inner) => {
                 let inner = inner.c_type();
                 if inner.ends_with('*') { format!("{inner}*") } else { format!("{inner} *") }
@@ -455,6 +484,7 @@ mod tests {
             }],
             constants: vec![Constant { name: "IOP_X".into(), doc: String::new(), value: ConstValue::Int(-1) }],
             callback_structs: vec![],
+            callback_types: vec![],
             functions: vec![
                 function(
                     "iop_client_new",

@@ -19,7 +19,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::model::{
-    Abi, CType, CallbackStruct, ConstValue, Constant, Enum, Field, Function, HandleType, Param, STATUS_ENUM, Variant,
+    Abi, CType, CallbackStruct, CallbackType, ConstValue, Constant, Enum, Field, Function, HandleType, Param,
+    STATUS_ENUM, Variant,
 };
 
 /// A construct the parser does not understand, or an inconsistency in the header.
@@ -71,6 +72,7 @@ struct Parser<'a> {
     enums: Vec<Enum>,
     constants: Vec<Constant>,
     structs: Vec<CallbackStruct>,
+    callback_types: Vec<CallbackType>,
     functions: Vec<Function>,
     /// Every declared identifier and the line declaring it (C's ordinary identifiers and macros).
     names: HashMap<String, usize>,
@@ -197,6 +199,16 @@ impl<'a> Parser<'a> {
             } else if line == "typedef struct {" {
                 self.no_cfg(&cfg, no, line, "struct")?;
                 self.struct_body(no, line, doc)?;
+            } else if line.starts_with("typedef ") && line.contains("(*") {
+                self.no_cfg(&cfg, no, line, "callback type")?;
+                let stmt = self.statement(no, raw)?;
+                let Ok(Field::Callback { name, ret, params, .. }) =
+                    self.field(&stmt["typedef ".len()..], String::new())
+                else {
+                    return error(no, &stmt, "expected `typedef RET (*Name)(PARAMS);`");
+                };
+                self.claim(&name, no, &stmt)?;
+                self.callback_types.push(CallbackType { name, doc, ret, params });
             } else {
                 let stmt = self.statement(no, raw)?;
                 let cfg = cfg.as_ref().map(|(_, c)| c.clone());
@@ -242,6 +254,7 @@ impl<'a> Parser<'a> {
             enums: self.enums,
             constants: self.constants,
             callback_structs: self.structs,
+            callback_types: self.callback_types,
             functions: self.functions,
         })
     }
@@ -489,15 +502,18 @@ impl<'a> Parser<'a> {
             "int64_t" => Some(CType::I64),
             "uint32_t" => Some(CType::U32),
             "uint64_t" => Some(CType::U64),
+            "double" => Some(CType::F64),
             "size_t" => Some(CType::Size),
             STATUS_ENUM if self.enums.iter().any(|e| e.name == STATUS_ENUM) => Some(CType::Status),
             _ => None,
         };
         let is_handle = self.handles.iter().any(|h| h.name == *base);
         let is_struct = self.structs.iter().any(|s| s.name == *base);
+        let is_callback = self.callback_types.iter().any(|c| c.name == *base);
         let name = base.to_string();
         let ty = match (is_const, stars.len()) {
             (false, 0) if *base == "void" => CType::Void,
+            (false, 0) if is_callback => CType::Callback { name },
             (false, 0) => scalar.ok_or_else(unsupported)?,
             (_, 1) if *base == "char" => CType::Str { owned: !is_const },
             (true, 1) if *base == "uint8_t" => CType::Bytes,
@@ -1032,6 +1048,26 @@ void iop_plain(void);
         assert_eq!(abi.function("iop_two").unwrap().doc, "Doc before the condition.");
         assert_eq!(cfg("iop_three").as_deref(), Some("(defined(A) && !defined(B))"));
         assert_eq!(cfg("iop_plain"), None);
+    }
+
+    #[test]
+    fn callback_types_by_value() {
+        let types = "\n/**\n * Receives one event.\n */\ntypedef void (*IopLogCallback)(void *user_data,\n                               int32_t level,\n                               const char *event);\n";
+        let functions = "\n/** Registers it. */\nIopStatus iop_log_set_callback(IopLogCallback callback, void *user_data, int32_t max_level);\n";
+        let abi = parse_header(&header(types, functions)).unwrap();
+        let cb = abi.callback_type("IopLogCallback").unwrap();
+        assert_eq!(cb.doc, "Receives one event.");
+        assert_eq!(cb.ret, CType::Void);
+        let params: Vec<(&str, &CType)> = cb.params.iter().map(|p| (p.name.as_str(), &p.ty)).collect();
+        assert_eq!(
+            params,
+            [("user_data", &CType::VoidPtr), ("level", &CType::I32), ("event", &CType::Str { owned: false })]
+        );
+        let f = abi.function("iop_log_set_callback").unwrap();
+        assert_eq!(f.params[0].ty, CType::Callback { name: "IopLogCallback".into() });
+        assert_eq!(f.params[0].ty.c_type(), "IopLogCallback");
+        let bad = header("\n/** D. */\ntypedef void (*)(void);\n", "");
+        assert!(parse_header(&bad).unwrap_err().message.contains("typedef RET (*Name)(PARAMS);"));
     }
 
     #[test]

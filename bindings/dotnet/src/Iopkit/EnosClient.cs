@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Iopkit
 {
@@ -116,6 +118,50 @@ namespace Iopkit
         public IopResponse Call(string method, string pathAndQuery, byte[] body, string accessToken)
         {
             return new IopResponse(Native.EnosClientExecute(Handle, accessToken, method, pathAndQuery, body));
+        }
+
+        /// <summary><see cref="GetToken"/> on the thread pool. Cancelling completes the task as canceled
+        /// at once; the native call ends on its thread (within the timeouts) and its result is dropped.</summary>
+        public Task<EnosToken> GetTokenAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            EnosClientHandle client = Handle;
+            return NativeAsync.Run(() => Take(Native.EnosTokenGet(client)), cancellationToken);
+        }
+
+        /// <summary><see cref="RefreshToken"/> on the thread pool; cancelling as for <see cref="GetTokenAsync"/>.</summary>
+        public Task<EnosToken> RefreshTokenAsync(string accessToken, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            EnosClientHandle client = Handle;
+            return NativeAsync.Run(() => Take(Native.EnosTokenRefresh(client, accessToken)), cancellationToken);
+        }
+
+        /// <summary><see cref="Call(string, string, byte[], string)"/> on the thread pool; cancelling as for
+        /// <see cref="GetTokenAsync"/> (the response of a cancelled call is freed when it ends).</summary>
+        public Task<IopResponse> CallAsync(string method, string pathAndQuery, byte[] body, string accessToken,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            EnosClientHandle client = Handle;
+            return NativeAsync.Run(() => new IopResponse(Native.EnosClientExecute(client, accessToken, method, pathAndQuery, body)),
+                cancellationToken, r => r.Release());
+        }
+
+        /// <summary>As <see cref="CallAsync(string, string, byte[], string, CancellationToken)"/> without a body.</summary>
+        public Task<IopResponse> CallAsync(string method, string pathAndQuery, string accessToken,
+            CancellationToken cancellationToken = default(CancellationToken))
+            => CallAsync(method, pathAndQuery, (byte[])null, accessToken, cancellationToken);
+
+        /// <summary>As <see cref="CallAsync(string, string, byte[], string, CancellationToken)"/> with a JSON
+        /// text body sent as UTF-8 (null for none).</summary>
+        public Task<IopResponse> CallAsync(string method, string pathAndQuery, string body, string accessToken,
+            CancellationToken cancellationToken = default(CancellationToken))
+            => CallAsync(method, pathAndQuery, Native.Utf8Bytes(body), accessToken, cancellationToken);
+
+        private static EnosToken Take(EnosTokenHandle h)
+        {
+            using (h)
+            {
+                return new EnosToken(h);
+            }
         }
     }
 

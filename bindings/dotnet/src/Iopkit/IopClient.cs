@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Iopkit
 {
@@ -81,6 +83,95 @@ namespace Iopkit
         /// path-style API names, TOP for dotted ones).</summary>
         public IopResponse Execute(IopRequest request, string accessToken, GopProtocolEnum protocol)
             => new IopResponse(NotNull(request).WithNative(req => Native.ClientExecute(Handle, req, accessToken, (int)protocol)));
+
+        /// <summary>As <see cref="ExecuteAsync(IopRequest, string, GopProtocolEnum, CancellationToken)"/> without a token.</summary>
+        public Task<IopResponse> ExecuteAsync(IopRequest request, CancellationToken cancellationToken = default(CancellationToken))
+            => ExecuteAsync(request, null, GopProtocolEnum.AUTO, cancellationToken);
+
+        /// <summary>As <see cref="ExecuteAsync(IopRequest, string, GopProtocolEnum, CancellationToken)"/> with <see cref="GopProtocolEnum.AUTO"/>.</summary>
+        public Task<IopResponse> ExecuteAsync(IopRequest request, string accessToken,
+            CancellationToken cancellationToken = default(CancellationToken))
+            => ExecuteAsync(request, accessToken, GopProtocolEnum.AUTO, cancellationToken);
+
+        /// <summary>
+        /// <see cref="Execute(IopRequest, string, GopProtocolEnum)"/> on the thread pool. The request's
+        /// current values are taken now (changing it afterwards does not affect this call). Cancelling
+        /// completes the task as canceled at once; the native call goes on on its thread until it
+        /// ends (within the client's timeouts) and its response is then freed.
+        /// </summary>
+        /// <exception cref="ArgumentNullException"><paramref name="request"/> is null (thrown, not in the task).</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed (thrown).</exception>
+        public Task<IopResponse> ExecuteAsync(IopRequest request, string accessToken, GopProtocolEnum protocol,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            NotNull(request);
+            ClientHandle client = Handle;
+            bool owned;
+            RequestHandle req;
+            try
+            {
+                req = request.Snapshot(out owned);
+            }
+            catch (IopException e)
+            {
+                return Task.FromException<IopResponse>(e); // a value libiop refuses: the task's failure, as for the call's
+            }
+            return NativeAsync.Run(() => new IopResponse(Native.ClientExecute(client, req, accessToken, (int)protocol)),
+                cancellationToken, r => r.Release(), () =>
+                {
+                    if (owned)
+                    {
+                        req.Dispose();
+                    }
+                    GC.KeepAlive(req); // a cached request dropped by a change meanwhile stays alive until here
+                });
+        }
+
+        /// <summary>As <see cref="ExecuteBatchAsync(IEnumerable{BatchCall}, string, int, CancellationToken)"/>, every
+        /// request with <paramref name="accessToken"/> and <see cref="GopProtocolEnum.AUTO"/>.</summary>
+        public Task<IReadOnlyList<BatchResult>> ExecuteBatchAsync(IEnumerable<IopRequest> requests, string accessToken = null,
+            int concurrency = IopConstants.UseDefault, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (requests == null)
+            {
+                throw new ArgumentNullException("requests");
+            }
+            return ExecuteBatchAsync(requests.Select(r => (BatchCall)r), accessToken, concurrency, cancellationToken);
+        }
+
+        /// <summary><see cref="ExecuteBatch(IEnumerable{BatchCall}, string, int)"/> on the thread pool
+        /// (the calls are listed now, their requests read when the batch starts: do not change them
+        /// meanwhile); cancelling as for <see cref="ExecuteAsync(IopRequest, string, GopProtocolEnum, CancellationToken)"/>.</summary>
+        public Task<IReadOnlyList<BatchResult>> ExecuteBatchAsync(IEnumerable<BatchCall> calls, string accessToken = null,
+            int concurrency = IopConstants.UseDefault, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (calls == null)
+            {
+                throw new ArgumentNullException("calls");
+            }
+            List<BatchCall> list = calls.ToList();
+            return NativeAsync.Run(() => ExecuteBatch(list, accessToken, concurrency), cancellationToken,
+                results => { foreach (BatchResult r in results) r.Response?.Release(); });
+        }
+
+        /// <summary><see cref="CreateToken"/> on the thread pool; cancelling as for
+        /// <see cref="ExecuteAsync(IopRequest, string, GopProtocolEnum, CancellationToken)"/> (the code
+        /// is consumed all the same if the call reaches the platform).</summary>
+        public Task<Token> CreateTokenAsync(string code, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ClientHandle client = Handle;
+            return NativeAsync.Run(() => Token.Take(Native.TokenCreate(client, code)), cancellationToken);
+        }
+
+        /// <summary><see cref="RefreshToken"/> on the thread pool; cancelling as for
+        /// <see cref="ExecuteAsync(IopRequest, string, GopProtocolEnum, CancellationToken)"/>. A cancelled
+        /// refresh that reached the platform has rotated the refresh token all the same: prefer
+        /// <see cref="TokenManager"/>, which stores the new pair whoever waits for it.</summary>
+        public Task<Token> RefreshTokenAsync(string refreshToken, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ClientHandle client = Handle;
+            return NativeAsync.Run(() => Token.Take(Native.TokenRefresh(client, refreshToken)), cancellationToken);
+        }
 
         /// <summary>As <see cref="ExecuteBatch(IEnumerable{BatchCall}, string, int)"/>, every request
         /// with <paramref name="accessToken"/> and <see cref="GopProtocolEnum.AUTO"/>.</summary>

@@ -97,6 +97,23 @@ namespace Iopkit
         /// milliseconds (at least 1; default <see cref="IopConstants.DefaultIdleTimeoutMs"/>).</summary>
         public void SetIdleTimeoutMs(long timeoutMs) => Set(c => Native.ConfigSetIdleTimeoutMs(c, timeoutMs));
 
+        /// <summary>
+        /// Sets the HTTP proxy: null (the default) uses the environment (<c>HTTPS_PROXY</c> /
+        /// <c>https_proxy</c>, then <c>ALL_PROXY</c>; <c>NO_PROXY</c> honoured), <c>""</c> connects
+        /// directly whatever the environment says, otherwise <c>http://[user:password@]host[:port]</c>
+        /// (HTTP CONNECT; port 80 by default; the credentials are sent as <c>Proxy-Authorization</c>
+        /// Basic and never appear in messages or logs). Failing to reach or tunnel through the proxy
+        /// is an <see cref="IopConnectException"/> whose message starts with <c>proxy http://host:port</c>.
+        /// </summary>
+        /// <exception cref="IopInvalidArgumentException">A URL libiop cannot use.</exception>
+        public void SetProxy(string proxyUrl) => Set(c => Native.ConfigSetProxy(c, proxyUrl));
+
+        /// <summary>Checks every call of this client against <paramref name="limiter"/> (shared with the
+        /// other clients it is attached to) before sending it, and teaches it the bans the platform
+        /// answers with; null detaches it. The client keeps the native limiter alive.</summary>
+        public void SetRateLimiter(RateLimiter limiter)
+            => Set(c => Native.ConfigSetRateLimiter(c, limiter == null ? new RateLimiterHandle() : limiter.Handle));
+
         /// <summary>Frees the native client. Safe to call more than once.</summary>
         public void Dispose()
         {

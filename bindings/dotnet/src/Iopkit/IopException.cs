@@ -9,7 +9,7 @@ namespace Iopkit
     /// (<see cref="ErrorCode"/>, <see cref="ErrorType"/>, <see cref="SubCode"/>,
     /// <see cref="SubMessage"/>, <see cref="RequestId"/>) are set for platform errors and null
     /// otherwise; <see cref="HttpStatus"/> is 0 when no response carried the failure;
-    /// <see cref="RetryAfter"/> is set for throttling errors. Messages never contain secrets.
+    /// <see cref="RetryAfter"/> is set for throttling and rate-limit errors. Messages never contain secrets.
     /// </summary>
     public partial class IopException : Exception
     {
@@ -55,8 +55,9 @@ namespace Iopkit
         public int HttpStatus { get; internal set; }
 
         /// <summary>For a throttling error (code <c>ApiCallLimit</c> or <c>AppCallLimit</c>): how long
-        /// the platform says the ban lasts; null otherwise. The library never waits or retries on
-        /// its own.</summary>
+        /// the platform says the ban lasts; for <see cref="IopRateLimitedException"/> and
+        /// <see cref="IopQuotaExceededException"/>: when to try again; null otherwise. Without a
+        /// <see cref="RateLimiter"/> the library never waits or retries on its own.</summary>
         public TimeSpan? RetryAfter { get; internal set; }
 
         /// <summary>The name of a status value (<c>iop_status_name</c>): <c>"IOP_ERR_TIMEOUT"</c>, or

@@ -152,21 +152,37 @@ namespace Iopkit
         /// the first value libiop rejects.</summary>
         internal T WithNative<T>(Func<RequestHandle, T> use)
         {
-            RequestHandle h = Volatile.Read(ref cached);
-            if (h != null)
-            {
-                return use(h);
-            }
-            h = Build();
-            if (files.Count > 0)
+            bool owned;
+            RequestHandle h = Snapshot(out owned);
+            if (owned)
             {
                 using (h)
                 {
                     return use(h);
                 }
             }
-            Volatile.Write(ref cached, h); // a copy built by a racing thread is left to the GC
             return use(h);
+        }
+
+        /// <summary>The native request of the current values, also for a call that runs later on
+        /// another thread (later changes build a new one). With files it is built (the files read)
+        /// for this call only, and <paramref name="owned"/> says the caller must dispose it.</summary>
+        internal RequestHandle Snapshot(out bool owned)
+        {
+            owned = false;
+            RequestHandle h = Volatile.Read(ref cached);
+            if (h != null)
+            {
+                return h;
+            }
+            h = Build();
+            if (files.Count > 0)
+            {
+                owned = true;
+                return h;
+            }
+            Volatile.Write(ref cached, h); // a copy built by a racing thread is left to the GC
+            return h;
         }
 
         private RequestHandle Build()

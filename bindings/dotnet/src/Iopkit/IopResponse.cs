@@ -18,6 +18,9 @@ namespace Iopkit
 
         internal IopResponse(ResponseHandle h) => this.h = h;
 
+        /// <summary>Frees the native response now (a result of a cancelled call nobody will read).</summary>
+        internal void Release() => h.Dispose();
+
         private string Field(ref string field, Func<ResponseHandle, IntPtr> read, bool isBody = false)
         {
             // No lock: racing threads only read the same immutable value twice.
@@ -56,7 +59,7 @@ namespace Iopkit
         /// other response or when no duration is given. Nothing is retried automatically.</summary>
         public TimeSpan? RetryAfter => Native.RetryAfter(Native.iop_response_retry_after_ms(h));
 
-        /// <summary>The HTTP status (200, or e.g. 400 for most platform errors).</summary>
+        /// <summary>The HTTP status (200, platform errors of API calls included; e.g. 400 for OAuth errors).</summary>
         public int HttpStatus => Native.iop_response_http_status(h);
 
         /// <summary>True when the platform reported an error: an <c>error_response</c>, or a

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.Serialization;
 using System.Runtime.Serialization.Json;
@@ -5,7 +6,7 @@ using System.Text;
 
 namespace Iopkit
 {
-    /// <summary>Reads libiop's re-authorization list and writes a callback store's account list with
+    /// <summary>Reads libiop's re-authorization list and an event's fields, and writes a callback store's account list with
     /// the framework's <see cref="DataContractJsonSerializer"/> (part of netstandard2.0).</summary>
     internal static class Json
     {
@@ -14,6 +15,18 @@ namespace Iopkit
             using (MemoryStream stream = new MemoryStream(Encoding.UTF8.GetBytes(json)))
             {
                 return (T)new DataContractJsonSerializer(typeof(T)).ReadObject(stream);
+            }
+        }
+
+        /// <summary>A flat JSON object (an event's fields) as a dictionary of strings, numbers,
+        /// booleans and nulls.</summary>
+        internal static Dictionary<string, object> ParseObject(string json)
+        {
+            DataContractJsonSerializerSettings settings = new DataContractJsonSerializerSettings { UseSimpleDictionaryFormat = true };
+            using (MemoryStream stream = new MemoryStream(Encoding.UTF8.GetBytes(json)))
+            {
+                return (Dictionary<string, object>)new DataContractJsonSerializer(typeof(Dictionary<string, object>), settings)
+                    .ReadObject(stream);
             }
         }
 

@@ -141,6 +141,10 @@ namespace Iopkit
                     if (!versionChecked)
                     {
                         versionError = CheckVersion();
+                        if (versionError == null)
+                        {
+                            IopLog.Install();
+                        }
                         versionChecked = true;
                     }
                 }

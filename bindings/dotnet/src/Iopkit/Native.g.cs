@@ -67,6 +67,8 @@ namespace Iopkit
         public const int VersionMinor = 2;
         /// <summary>Patch version of this header.</summary>
         public const int VersionPatch = 0;
+        /// <summary>Default longest wait for a budget or a ban before a call fails as rate limited (<c>IOP_ERR_RATE_LIMITED</c>), in milliseconds.</summary>
+        public const int DefaultRateLimitMaxWaitMs = 30000;
         /// <summary>Default refresh margin in milliseconds: refresh when the access token has less than 30 minutes left.</summary>
         public const int DefaultRefreshMarginMs = 1800000;
         /// <summary>Default lease of a refresh lock in milliseconds: a holder that dies frees the account after this long.</summary>
@@ -106,6 +108,10 @@ namespace Iopkit
         ReauthorizationRequired = 11,
         /// <summary><c>IOP_ERR_PUSH_REJECTED</c>: A push message (webhook) was refused: its Authorization is missing, malformed or does not match the body, or the body is not a push message. <c>iop_last_error_code</c> says which: <c>"MissingAuthorization"</c>, <c>"MalformedAuthorization"</c>, <c>"SignatureMismatch"</c>, <c>"MalformedBody"</c>. Answer the platform with a non-200 status (e.g. 401).</summary>
         PushRejected = 12,
+        /// <summary><c>IOP_ERR_RATE_LIMITED</c>: The call was not sent: a budget or a ban learned from the platform would be exceeded and waiting longer than the rate limiter's max wait would be needed (or max wait is 0). <c>iop_last_error_retry_after_ms</c> says when to try again; <c>iop_last_error_code</c> is <c>"RateLimited"</c> or the platform code that caused the ban (e.g. <c>"ApiCallLimit"</c>).</summary>
+        RateLimited = 13,
+        /// <summary><c>IOP_ERR_QUOTA_EXCEEDED</c>: The app's daily quota is used up (learned from the platform): nothing is sent until the reset instant (AliExpress: next midnight GMT+8), named in the message as RFC 3339 with +08:00; <c>iop_last_error_retry_after_ms</c> is the time left. Not retryable before.</summary>
+        QuotaExceeded = 14,
     }
 
     /// <summary>Values for the <c>protocol</c> argument of <c>iop_client_execute</c> and <c>iop_client_sign</c>.</summary>
@@ -160,6 +166,34 @@ namespace Iopkit
         SellerStatus = 13,
         /// <summary><c>IOP_PUSH_PURCHASE_ORDER</c>: Purchase order.</summary>
         PurchaseOrder = 35,
+    }
+
+    /// <summary>Values for the <c>scope</c> argument of <c>iop_rate_limiter_set_budget</c>.</summary>
+    public enum IopLimitScope
+    {
+        /// <summary><c>IOP_LIMIT_APP</c>: Every call of the calling client's app key (name NULL).</summary>
+        App = 0,
+        /// <summary><c>IOP_LIMIT_API</c>: Calls of one API (name = the API name), or with name NULL of every API, each its own bucket.</summary>
+        Api = 1,
+        /// <summary><c>IOP_LIMIT_SELLER</c>: Calls with one access token (name NULL; one bucket per token, keyed by a SHA-256 prefix).</summary>
+        Seller = 2,
+    }
+
+    /// <summary>Levels of the event stream; a callback receives the events at or below its maximum level.</summary>
+    public enum IopLogLevel
+    {
+        /// <summary><c>IOP_LOG_OFF</c>: No events (as a maximum level: logging off).</summary>
+        Off = 0,
+        /// <summary><c>IOP_LOG_ERROR</c>: Failures the application should know about.</summary>
+        Error = 1,
+        /// <summary><c>IOP_LOG_WARN</c>: A call failed or was refused, a retry, a throttle.</summary>
+        Warn = 2,
+        /// <summary><c>IOP_LOG_INFO</c>: A call or a token operation completed.</summary>
+        Info = 3,
+        /// <summary><c>IOP_LOG_DEBUG</c>: Each attempt and each wait.</summary>
+        Debug = 4,
+        /// <summary><c>IOP_LOG_TRACE</c>: The finest detail.</summary>
+        Trace = 5,
     }
 
     /// <summary>Owns an <c>IopConfig *</c>, released once with <c>iop_config_free</c>. Settings both clients are built with (timeouts, partner id, CAs, response cap, retries). Opaque; set up on one thread.</summary>
@@ -306,6 +340,18 @@ namespace Iopkit
         }
     }
 
+    /// <summary>Owns an <c>IopRateLimiter *</c>, released once with <c>iop_rate_limiter_free</c>. Budgets and bans checked before every call of the clients configured with it, kept in a memory store (this process) or a Redis store (every host on that server). Opaque; thread-safe.</summary>
+    internal sealed class RateLimiterHandle : NativeHandle
+    {
+        public RateLimiterHandle() { }
+
+        protected override bool ReleaseHandle()
+        {
+            Native.iop_rate_limiter_free(handle);
+            return true;
+        }
+    }
+
     /// <summary>libiop's functions: the raw <c>DllImport</c>s (C names) and a checked wrapper for each
     /// (PascalCase, without <c>iop_</c>) that converts strings, releases owned results and throws the
     /// <see cref="IopException"/> subclass of a failed status.</summary>
@@ -357,6 +403,10 @@ namespace Iopkit
             /// <summary>Optional (may be NULL): lists the accounts as a JSON array of strings through <c>iop_token_store_value_set</c>. Returns 0, or non-zero on failure.</summary>
             internal IntPtr Accounts;
         }
+
+        /// <summary>Receives one event of <c>level</c> (an <c>IopLogLevel</c> value): <c>event</c> is its stable name (<c>"call.end"</c>), <c>message</c> one English line, <c>fields_json</c> a JSON object of its fields; all three are borrowed for the call only. Called on the thread doing the work (a batch worker too), possibly on several threads at once; it must return normally (no longjmp, no exception unwinding through the library). Events never contain a secret, token, authorization code, signature, query string or body.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void LogCallback(IntPtr user_data, int level, IntPtr @event, IntPtr message, IntPtr fields_json);
 
         /// <summary>Builds the URL of the authorization page for app <c>client_id</c>, redirecting to <c>redirect_uri</c>: <c>&lt;page&gt;?response_type=code&amp;force_auth=true&amp;redirect_uri=…&amp;client_id=…[&amp;state=…][&amp;country=…]</c>, values percent-encoded. <c>platform</c> is an <c>IopPlatform</c> value. <c>base_url</c> NULL uses the platform's page; otherwise it replaces it (a sandbox's <c>…/oauth/authorize</c>: <c>https://</c>, or <c>http://</c> on loopback only). <c>country</c> (Lazada only, e.g. <c>"sg"</c>) may be NULL. <c>state</c> NULL sends none; pass one from <c>iop_authorize_new_state</c> and keep it for <c>iop_authorize_verify_state</c>. Strings are copied. On <c>IOP_OK</c> writes <c>*out_url</c>: owned, release with <c>iop_string_free</c>.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
@@ -654,6 +704,21 @@ namespace Iopkit
             }
         }
 
+        /// <summary>Sets the proxy: NULL (the default) uses the environment (<c>HTTPS_PROXY</c>/<c>https_proxy</c>, then <c>ALL_PROXY</c>/<c>all_proxy</c>; <c>NO_PROXY</c>/<c>no_proxy</c> honoured; read when a client is built or configured); <c>""</c> connects directly whatever the environment says; otherwise <c>"http://[user:password@]host[:port]"</c> (HTTP CONNECT; port 80 by default; user and password percent-encoded). Credentials are sent as <c>Proxy-Authorization: Basic</c> and never appear in messages or logs. A failure to reach or tunnel through the proxy is <c>IOP_ERR_CONNECT</c> with a message starting <c>proxy http://host:port:</c> and saying what happened (refused, 407, 502…).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_config_set_proxy(ConfigHandle config, byte[] proxy_url);
+
+        /// <summary>Checked <see cref="iop_config_set_proxy"/>.</summary>
+        internal static void ConfigSetProxy(ConfigHandle config, string proxyUrl)
+        {
+            BeforeCall();
+            int rc = iop_config_set_proxy(config, Utf8(proxyUrl));
+            if (rc != 0)
+            {
+                throw IopException.FromLastError(rc);
+            }
+        }
+
         /// <summary>Sets the largest response body accepted, in bytes (at least 1; <c>IOP_USE_DEFAULT</c>: <c>IOP_DEFAULT_MAX_RESPONSE_BYTES</c>, 8 MiB). A larger body is <c>IOP_ERR_MALFORMED_RESPONSE</c>.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int iop_config_set_max_response_bytes(ConfigHandle config, long max_bytes);
@@ -928,7 +993,7 @@ namespace Iopkit
             return iop_last_error_http_status();
         }
 
-        /// <summary>For a throttling failure (<c>IOP_ERR_PLATFORM</c> with code <c>ApiCallLimit</c> or <c>AppCallLimit</c>): how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds; -1 when the last failure is not one or gives no duration, or the last call succeeded. The library never waits or retries on its own. Reads this thread's last error only.</summary>
+        /// <summary>For a throttling failure (<c>IOP_ERR_PLATFORM</c> with code <c>ApiCallLimit</c> or <c>AppCallLimit</c>): how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds; for <c>IOP_ERR_RATE_LIMITED</c> when to try again, for <c>IOP_ERR_QUOTA_EXCEEDED</c> the time until the quota resets; -1 when the last failure is none of these or gives no duration, or the last call succeeded. Without a rate limiter the library never waits on its own. Reads this thread's last error only.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern long iop_last_error_retry_after_ms();
 
@@ -936,6 +1001,120 @@ namespace Iopkit
         internal static long LastErrorRetryAfterMs()
         {
             return iop_last_error_retry_after_ms();
+        }
+
+        /// <summary>Creates a rate limiter whose budgets' buckets and bans live in <c>store</c>: a memory store shares them with every limiter made from it in this process, a Redis store with every host on that Redis server and key namespace (one atomic Lua script per call, Redis's clock). File and callback stores cannot hold them: <c>IOP_ERR_INVALID_ARGUMENT</c>. Starts with no budget (bans learned from the platform still apply) and max wait <c>IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS</c>. On <c>IOP_OK</c> writes <c>*out_limiter</c>: owned, release with <c>iop_rate_limiter_free</c>.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_rate_limiter_new(TokenStoreHandle store, out RateLimiterHandle out_limiter);
+
+        /// <summary>Checked <see cref="iop_rate_limiter_new"/>.</summary>
+        internal static RateLimiterHandle RateLimiterNew(TokenStoreHandle store)
+        {
+            BeforeCall();
+            RateLimiterHandle o1;
+            int rc = iop_rate_limiter_new(store, out o1);
+            if (rc != 0)
+            {
+                o1.Dispose();
+                throw IopException.FromLastError(rc);
+            }
+            return o1;
+        }
+
+        /// <summary>Frees a rate limiter. NULL does nothing. Clients configured with it keep using it.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void iop_rate_limiter_free(IntPtr limiter);
+
+        /// <summary>Sets a budget (a token bucket): <c>rate_per_second</c> &gt; 0 (0 removes the budget), <c>burst</c> ≥ 1 or <c>IOP_USE_DEFAULT</c> (= ceil(rate)). <c>scope</c> is an <c>IopLimitScope</c> value: <c>IOP_LIMIT_APP</c> (name NULL: per app key of the calling client), <c>IOP_LIMIT_API</c> (name = an API name such as "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a named budget wins over it), <c>IOP_LIMIT_SELLER</c> (name NULL; one bucket per access token). Applies to calls that start from now on.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_rate_limiter_set_budget(RateLimiterHandle limiter, int scope, byte[] name, double rate_per_second, int burst);
+
+        /// <summary>Checked <see cref="iop_rate_limiter_set_budget"/>.</summary>
+        internal static void RateLimiterSetBudget(RateLimiterHandle limiter, int scope, string name, double ratePerSecond, int burst)
+        {
+            BeforeCall();
+            int rc = iop_rate_limiter_set_budget(limiter, scope, Utf8(name), ratePerSecond, burst);
+            if (rc != 0)
+            {
+                throw IopException.FromLastError(rc);
+            }
+        }
+
+        /// <summary>Sets the longest time a call waits for a budget or a ban before it fails with <c>IOP_ERR_RATE_LIMITED</c> (not sent): 0 fails at once; <c>IOP_USE_DEFAULT</c>: <c>IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS</c>. A used-up daily quota is never waited for.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_rate_limiter_set_max_wait_ms(RateLimiterHandle limiter, long max_wait_ms);
+
+        /// <summary>Checked <see cref="iop_rate_limiter_set_max_wait_ms"/>.</summary>
+        internal static void RateLimiterSetMaxWaitMs(RateLimiterHandle limiter, long maxWaitMs)
+        {
+            BeforeCall();
+            int rc = iop_rate_limiter_set_max_wait_ms(limiter, maxWaitMs);
+            if (rc != 0)
+            {
+                throw IopException.FromLastError(rc);
+            }
+        }
+
+        /// <summary>The budgets and running bans of <c>app_key</c> as JSON: <c>{"budgets":[{"scope":"app","name":null, "rate_per_second":50.0,"burst":50,"available":12.5}],"bans":[{"scope":"api","name":"/x", "until_ms":…,"code":"ApiCallLimit"}]}</c> (budgets set here and, for Redis, those other hosts used lately; ban scopes <c>app</c>, <c>api</c>, <c>seller</c>, <c>daily</c>). May do I/O (Redis). On <c>IOP_OK</c> writes <c>*out_json</c>: owned, release with <c>iop_string_free</c>.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_rate_limiter_status_json(RateLimiterHandle limiter, byte[] app_key, out IntPtr out_json);
+
+        /// <summary>Checked <see cref="iop_rate_limiter_status_json"/>.</summary>
+        internal static string RateLimiterStatusJson(RateLimiterHandle limiter, string appKey)
+        {
+            BeforeCall();
+            IntPtr o2;
+            int rc = iop_rate_limiter_status_json(limiter, Utf8(appKey), out o2);
+            if (rc != 0)
+            {
+                throw IopException.FromLastError(rc);
+            }
+            return TakeOwned(o2);
+        }
+
+        /// <summary>Sets the rate limiter of <c>config</c> (shared, not copied: clients built or configured from it use this limiter, which they keep alive); NULL removes it. Both clients check it before every call (execute, token create and refresh, the token manager, batches) and teach it the bans in throttling answers.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_config_set_rate_limiter(ConfigHandle config, RateLimiterHandle limiter);
+
+        /// <summary>Checked <see cref="iop_config_set_rate_limiter"/>.</summary>
+        internal static void ConfigSetRateLimiter(ConfigHandle config, RateLimiterHandle limiter)
+        {
+            BeforeCall();
+            int rc = iop_config_set_rate_limiter(config, limiter);
+            if (rc != 0)
+            {
+                throw IopException.FromLastError(rc);
+            }
+        }
+
+        /// <summary>Routes the library's events with a level at or below <c>max_level</c> (an <c>IopLogLevel</c> value) to <c>callback</c>, process-wide, with <c>user_data</c> passed back on each call. Replaces the previous callback (events being delivered on other threads may still reach it). A NULL <c>callback</c> or <c>IOP_LOG_OFF</c> turns logging off. Levels are checked before anything is formatted, so logging off costs nothing. Events and their fields: <c>call.start</c>, <c>call.end</c>, <c>call.retry</c>, <c>token.refresh</c>, <c>token.create</c>, <c>store.lock_wait</c>, <c>limit.wait</c>, <c>limit.reject</c>, <c>limit.ban</c> (see the README).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_log_set_callback(LogCallback callback, IntPtr user_data, int max_level);
+
+        /// <summary>Checked <see cref="iop_log_set_callback"/>.</summary>
+        internal static void LogSetCallback(LogCallback callback, IntPtr userData, int maxLevel)
+        {
+            BeforeCall();
+            int rc = iop_log_set_callback(callback, userData, maxLevel);
+            if (rc != 0)
+            {
+                throw IopException.FromLastError(rc);
+            }
+        }
+
+        /// <summary>Changes only the maximum level of the registered callback (an <c>IopLogLevel</c> value; <c>IOP_LOG_OFF</c> silences it). Without a callback nothing is delivered whatever the level.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int iop_log_set_level(int max_level);
+
+        /// <summary>Checked <see cref="iop_log_set_level"/>.</summary>
+        internal static void LogSetLevel(int maxLevel)
+        {
+            BeforeCall();
+            int rc = iop_log_set_level(maxLevel);
+            if (rc != 0)
+            {
+                throw IopException.FromLastError(rc);
+            }
         }
 
         /// <summary>A manager for the seller <c>account</c> (any stable key, e.g. the seller id) of the IOP app of <c>client</c>, keeping tokens in <c>store</c>. <c>refresh_margin_ms</c>: refresh when less than this many milliseconds are left (at least 0; <c>IOP_USE_DEFAULT</c>: <c>IOP_DEFAULT_REFRESH_MARGIN_MS</c>, 30 minutes). Store a grant first with <c>iop_token_manager_create_token</c> or <c>iop_token_manager_store_grant</c>. On <c>IOP_OK</c> writes <c>*out_manager</c>: owned, release with <c>iop_token_manager_free</c>.</summary>
@@ -1898,6 +2077,10 @@ namespace Iopkit
                     return new IopReauthorizationRequiredException(status, message, inner);
                 case IopStatus.PushRejected:
                     return new IopPushRejectedException(status, message, inner);
+                case IopStatus.RateLimited:
+                    return new IopRateLimitedException(status, message, inner);
+                case IopStatus.QuotaExceeded:
+                    return new IopQuotaExceededException(status, message, inner);
                 default:
                     return new IopException(status, message, inner);
             }
@@ -2045,6 +2228,30 @@ namespace Iopkit
 
         /// <summary>For the status table and subclasses.</summary>
         protected internal IopPushRejectedException(IopStatus status, string message, Exception inner)
+            : base(status, message, inner) { }
+    }
+
+    /// <summary><c>IOP_ERR_RATE_LIMITED</c>: The call was not sent: a budget or a ban learned from the platform would be exceeded and waiting longer than the rate limiter's max wait would be needed (or max wait is 0). <c>iop_last_error_retry_after_ms</c> says when to try again; <c>iop_last_error_code</c> is <c>"RateLimited"</c> or the platform code that caused the ban (e.g. <c>"ApiCallLimit"</c>).</summary>
+    public class IopRateLimitedException : IopException
+    {
+        /// <summary>An exception of this status with <paramref name="message"/>.</summary>
+        public IopRateLimitedException(string message)
+            : base(IopStatus.RateLimited, message, null) { }
+
+        /// <summary>For the status table and subclasses.</summary>
+        protected internal IopRateLimitedException(IopStatus status, string message, Exception inner)
+            : base(status, message, inner) { }
+    }
+
+    /// <summary><c>IOP_ERR_QUOTA_EXCEEDED</c>: The app's daily quota is used up (learned from the platform): nothing is sent until the reset instant (AliExpress: next midnight GMT+8), named in the message as RFC 3339 with +08:00; <c>iop_last_error_retry_after_ms</c> is the time left. Not retryable before.</summary>
+    public class IopQuotaExceededException : IopException
+    {
+        /// <summary>An exception of this status with <paramref name="message"/>.</summary>
+        public IopQuotaExceededException(string message)
+            : base(IopStatus.QuotaExceeded, message, null) { }
+
+        /// <summary>For the status table and subclasses.</summary>
+        protected internal IopQuotaExceededException(IopStatus status, string message, Exception inner)
             : base(status, message, inner) { }
     }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Iopkit
 {
@@ -102,6 +104,27 @@ namespace Iopkit
         public string AccessToken()
         {
             return Native.TokenManagerGetAccessToken(Handle);
+        }
+
+        /// <summary><see cref="AccessToken"/> on the thread pool. Cancelling completes the task as
+        /// canceled at once; a refresh already under way still finishes on its thread and stores the
+        /// new pair, so nothing is lost.</summary>
+        public Task<string> GetAccessTokenAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            TokenManagerHandle h = Handle;
+            return NativeAsync.Run(() => Native.TokenManagerGetAccessToken(h), cancellationToken);
+        }
+
+        /// <summary><see cref="CreateToken"/> on the thread pool; cancelling as for
+        /// <see cref="GetAccessTokenAsync"/> (a grant obtained is stored all the same).</summary>
+        public Task CreateTokenAsync(string code, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            TokenManagerHandle h = Handle;
+            return NativeAsync.Run(() =>
+            {
+                Native.TokenManagerCreateToken(h, code);
+                return true;
+            }, cancellationToken);
         }
 
         /// <summary>Exchanges an authorization <paramref name="code"/> for a token and stores it as the

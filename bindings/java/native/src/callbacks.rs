@@ -98,8 +98,11 @@ fn with_store(
     }
 }
 
-/// A borrowed C string as a Java string.
-fn jstr<'l>(env: &mut Env<'l>, s: *const c_char) -> jni::errors::Result<JString<'l>> {
+/// A borrowed C string of a callback as a Java string (`null` for NULL).
+pub(crate) fn jstr<'l>(env: &mut Env<'l>, s: *const c_char) -> jni::errors::Result<JString<'l>> {
+    if s.is_null() {
+        return Ok(JString::null());
+    }
     // SAFETY: the library passes NUL-terminated strings valid during the callback.
     JString::from_str(env, unsafe { CStr::from_ptr(s) }.to_string_lossy())
 }

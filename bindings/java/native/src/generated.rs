@@ -10,7 +10,7 @@ use std::ffi::{c_char, c_void};
 
 use jni::EnvUnowned;
 use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
-use jni::sys::{jboolean, jint, jlong};
+use jni::sys::{jboolean, jdouble, jint, jlong};
 
 use crate::{Outcome, array_out, bytes_in, bytes_ptr, check, long_out, owned_str_out, ptr, run, str_in, str_out};
 
@@ -92,6 +92,12 @@ pub struct IopPushMessage {
     _opaque: [u8; 0],
 }
 
+/// Budgets and bans checked before every call of the clients configured with it, kept in a memory store (this process) or a Redis store (every host on that server). Opaque; thread-safe.
+#[repr(C)]
+pub struct IopRateLimiter {
+    _opaque: [u8; 0],
+}
+
 /// Result of a fallible `iop_*` function: `IOP_OK` (0) or the kind of failure.
 /// Details of a failure are read with `iop_last_error_*` on the same thread.
 pub type IopStatus = i32;
@@ -108,6 +114,8 @@ pub const IOP_ERR_INTERNAL: IopStatus = 9;
 pub const IOP_ERR_TOKEN_EXPIRED: IopStatus = 10;
 pub const IOP_ERR_REAUTHORIZATION_REQUIRED: IopStatus = 11;
 pub const IOP_ERR_PUSH_REJECTED: IopStatus = 12;
+pub const IOP_ERR_RATE_LIMITED: IopStatus = 13;
+pub const IOP_ERR_QUOTA_EXCEEDED: IopStatus = 14;
 
 /// Values for the `protocol` argument of `iop_client_execute` and `iop_client_sign`.
 pub type IopProtocol = i32;
@@ -137,6 +145,21 @@ pub const IOP_PUSH_REVERSE_ORDER: IopPushType = 10;
 pub const IOP_PUSH_CATEGORY_TREE: IopPushType = 12;
 pub const IOP_PUSH_SELLER_STATUS: IopPushType = 13;
 pub const IOP_PUSH_PURCHASE_ORDER: IopPushType = 35;
+
+/// Values for the `scope` argument of `iop_rate_limiter_set_budget`.
+pub type IopLimitScope = i32;
+pub const IOP_LIMIT_APP: IopLimitScope = 0;
+pub const IOP_LIMIT_API: IopLimitScope = 1;
+pub const IOP_LIMIT_SELLER: IopLimitScope = 2;
+
+/// Levels of the event stream; a callback receives the events at or below its maximum level.
+pub type IopLogLevel = i32;
+pub const IOP_LOG_OFF: IopLogLevel = 0;
+pub const IOP_LOG_ERROR: IopLogLevel = 1;
+pub const IOP_LOG_WARN: IopLogLevel = 2;
+pub const IOP_LOG_INFO: IopLogLevel = 3;
+pub const IOP_LOG_DEBUG: IopLogLevel = 4;
+pub const IOP_LOG_TRACE: IopLogLevel = 5;
 
 /// Callbacks of an application-provided store (a database, say). Each returns 0 on success;
 /// see each field for other values. The library may call them from any thread that uses a
@@ -175,6 +198,7 @@ unsafe extern "C" {
     pub fn iop_config_set_partner_id(config: *mut IopConfig, partner_id: *const c_char) -> IopStatus;
     pub fn iop_config_set_ca_bundle(config: *mut IopConfig, pem_path: *const c_char) -> IopStatus;
     pub fn iop_config_set_allow_insecure_http(config: *mut IopConfig, allow: bool) -> IopStatus;
+    pub fn iop_config_set_proxy(config: *mut IopConfig, proxy_url: *const c_char) -> IopStatus;
     pub fn iop_config_set_max_response_bytes(config: *mut IopConfig, max_bytes: i64) -> IopStatus;
     pub fn iop_config_set_max_connect_retries(config: *mut IopConfig, retries: i32) -> IopStatus;
     pub fn iop_config_set_max_idle_connections(config: *mut IopConfig, connections: i32) -> IopStatus;
@@ -198,6 +222,14 @@ unsafe extern "C" {
     pub fn iop_last_error_request_id() -> *const c_char;
     pub fn iop_last_error_http_status() -> i32;
     pub fn iop_last_error_retry_after_ms() -> i64;
+    pub fn iop_rate_limiter_new(store: *const IopTokenStore, out_limiter: *mut *mut IopRateLimiter) -> IopStatus;
+    pub fn iop_rate_limiter_free(limiter: *mut IopRateLimiter);
+    pub fn iop_rate_limiter_set_budget(limiter: *mut IopRateLimiter, scope: i32, name: *const c_char, rate_per_second: f64, burst: i32) -> IopStatus;
+    pub fn iop_rate_limiter_set_max_wait_ms(limiter: *mut IopRateLimiter, max_wait_ms: i64) -> IopStatus;
+    pub fn iop_rate_limiter_status_json(limiter: *const IopRateLimiter, app_key: *const c_char, out_json: *mut *mut c_char) -> IopStatus;
+    pub fn iop_config_set_rate_limiter(config: *mut IopConfig, limiter: *const IopRateLimiter) -> IopStatus;
+    pub fn iop_log_set_callback(callback: *const c_void, user_data: *mut c_void, max_level: i32) -> IopStatus;
+    pub fn iop_log_set_level(max_level: i32) -> IopStatus;
     pub fn iop_token_manager_new(client: *const IopClient, store: *const IopTokenStore, account: *const c_char, refresh_margin_ms: i64, out_manager: *mut *mut IopTokenManager) -> IopStatus;
     pub fn iop_token_manager_new_enos(client: *const IopEnosClient, store: *const IopTokenStore, account: *const c_char, refresh_margin_ms: i64, out_manager: *mut *mut IopTokenManager) -> IopStatus;
     pub fn iop_token_manager_free(manager: *mut IopTokenManager);
@@ -530,6 +562,18 @@ pub extern "system" fn Java_io_iopkit_internal_Native_configSetAllowInsecureHttp
     })
 }
 
+/// `IopStatus iop_config_set_proxy(IopConfig *config, const char *proxy_url);`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_configSetProxy<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, config: jlong, proxy_url: JString<'l>) {
+    run(&mut env, |env| -> Outcome<_> {
+        let proxy_url = str_in(env, &proxy_url, "proxy_url")?;
+        // SAFETY: arguments are marshalled as the header requires; handles come from the
+        // io.iopkit facades, which never pass a freed one.
+        check(unsafe { iop_config_set_proxy(config as usize as *mut IopConfig, ptr(&proxy_url)) })?;
+        Ok(())
+    })
+}
+
 /// `IopStatus iop_config_set_max_response_bytes(IopConfig *config, int64_t max_bytes);`
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_io_iopkit_internal_Native_configSetMaxResponseBytes<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, config: jlong, max_bytes: jlong) {
@@ -788,6 +832,97 @@ pub extern "system" fn Java_io_iopkit_internal_Native_lastErrorRetryAfterMs<'l>(
         // SAFETY: arguments are marshalled as the header requires.
         let value = unsafe { iop_last_error_retry_after_ms() };
         Ok(value as jlong)
+    })
+}
+
+/// `IopStatus iop_rate_limiter_new(const IopTokenStore *store, IopRateLimiter **out_limiter);`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_rateLimiterNew<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, store: jlong) -> jlong {
+    run(&mut env, |env| -> Outcome<_> {
+        let mut out_limiter: *mut IopRateLimiter = std::ptr::null_mut();
+        // SAFETY: arguments are marshalled as the header requires; handles come from the
+        // io.iopkit facades, which never pass a freed one.
+        check(unsafe { iop_rate_limiter_new(store as usize as *const IopTokenStore, &mut out_limiter) })?;
+        Ok(out_limiter as usize as jlong)
+    })
+}
+
+/// `void iop_rate_limiter_free(IopRateLimiter *limiter);`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_rateLimiterFree<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, limiter: jlong) {
+    run(&mut env, |env| -> Outcome<_> {
+        // SAFETY: arguments are marshalled as the header requires.
+        unsafe { iop_rate_limiter_free(limiter as usize as *mut IopRateLimiter) };
+        Ok(())
+    })
+}
+
+/// `IopStatus iop_rate_limiter_set_budget(IopRateLimiter *limiter, int32_t scope, const char *name, double rate_per_second, int32_t burst);`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_rateLimiterSetBudget<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, limiter: jlong, scope: jint, name: JString<'l>, rate_per_second: jdouble, burst: jint) {
+    run(&mut env, |env| -> Outcome<_> {
+        let name = str_in(env, &name, "name")?;
+        // SAFETY: arguments are marshalled as the header requires; handles come from the
+        // io.iopkit facades, which never pass a freed one.
+        check(unsafe { iop_rate_limiter_set_budget(limiter as usize as *mut IopRateLimiter, scope as i32, ptr(&name), rate_per_second as f64, burst as i32) })?;
+        Ok(())
+    })
+}
+
+/// `IopStatus iop_rate_limiter_set_max_wait_ms(IopRateLimiter *limiter, int64_t max_wait_ms);`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_rateLimiterSetMaxWaitMs<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, limiter: jlong, max_wait_ms: jlong) {
+    run(&mut env, |env| -> Outcome<_> {
+        // SAFETY: arguments are marshalled as the header requires; handles come from the
+        // io.iopkit facades, which never pass a freed one.
+        check(unsafe { iop_rate_limiter_set_max_wait_ms(limiter as usize as *mut IopRateLimiter, max_wait_ms as i64) })?;
+        Ok(())
+    })
+}
+
+/// `IopStatus iop_rate_limiter_status_json(const IopRateLimiter *limiter, const char *app_key, char **out_json);`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_rateLimiterStatusJson<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, limiter: jlong, app_key: JString<'l>) -> JString<'l> {
+    run(&mut env, |env| -> Outcome<_> {
+        let app_key = str_in(env, &app_key, "app_key")?;
+        let mut out_json: *mut c_char = std::ptr::null_mut();
+        // SAFETY: arguments are marshalled as the header requires; handles come from the
+        // io.iopkit facades, which never pass a freed one.
+        check(unsafe { iop_rate_limiter_status_json(limiter as usize as *const IopRateLimiter, ptr(&app_key), &mut out_json) })?;
+        owned_str_out(env, out_json)
+    })
+}
+
+/// `IopStatus iop_config_set_rate_limiter(IopConfig *config, const IopRateLimiter *limiter);`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_configSetRateLimiter<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, config: jlong, limiter: jlong) {
+    run(&mut env, |env| -> Outcome<_> {
+        // SAFETY: arguments are marshalled as the header requires; handles come from the
+        // io.iopkit facades, which never pass a freed one.
+        check(unsafe { iop_config_set_rate_limiter(config as usize as *mut IopConfig, limiter as usize as *const IopRateLimiter) })?;
+        Ok(())
+    })
+}
+
+/// `IopStatus iop_log_set_callback(IopLogCallback callback, void *user_data, int32_t max_level);`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_logSetCallback<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, callback: jlong, user_data: jlong, max_level: jint) {
+    run(&mut env, |env| -> Outcome<_> {
+        // SAFETY: arguments are marshalled as the header requires; handles come from the
+        // io.iopkit facades, which never pass a freed one.
+        check(unsafe { iop_log_set_callback(callback as *const c_void, user_data as usize as *mut c_void, max_level as i32) })?;
+        Ok(())
+    })
+}
+
+/// `IopStatus iop_log_set_level(int32_t max_level);`
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_io_iopkit_internal_Native_logSetLevel<'l>(mut env: EnvUnowned<'l>, _class: JClass<'l>, max_level: jint) {
+    run(&mut env, |env| -> Outcome<_> {
+        // SAFETY: arguments are marshalled as the header requires; handles come from the
+        // io.iopkit facades, which never pass a freed one.
+        check(unsafe { iop_log_set_level(max_level as i32) })?;
+        Ok(())
     })
 }
 

@@ -4,11 +4,13 @@
 //! `iopkit` crate linked statically here (`extern crate iop`): the C ABI every binding calls, no
 //! Rust API of the core. This file: the marshalling helpers and the one failure path ([`run`]
 //! catches panics and throws `IopException.fromNative(...)` built from `iop_last_error_*`).
-//! `callbacks.rs` adapts an application's `io.iopkit.TokenStore` to `IopTokenStoreCallbacks`.
+//! `callbacks.rs` adapts an application's `io.iopkit.TokenStore` to `IopTokenStoreCallbacks`;
+//! `log.rs` is the log callback, calling `io.iopkit.internal.LogBridge.dispatch`.
 
 extern crate iop;
 
 mod callbacks;
+mod log;
 #[rustfmt::skip] // generated: kept as iop-abigen writes it
 mod generated;
 

@@ -9,6 +9,7 @@ namespace Iopkit\Exception;
  *
  * (IopStatus IOP_ERR_INVALID_ARGUMENT.)
  */
-class InvalidArgumentException extends IopException
+class InvalidArgumentException extends \InvalidArgumentException implements IopkitException
 {
+    use StatusFields;
 }

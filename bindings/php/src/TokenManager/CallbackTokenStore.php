@@ -6,6 +6,7 @@ namespace Iopkit\TokenManager;
 
 use FFI\CData;
 use Iopkit\Abi;
+use Iopkit\Exception\LogicException;
 use Iopkit\Native;
 
 /**
@@ -32,7 +33,7 @@ final class CallbackTokenStore extends TokenStore
         // The closures outlive this object (PHP FFI keeps them until the end of the request):
         // a weak reference lets the store be destroyed as soon as nothing uses it.
         $self = \WeakReference::create($this);
-        $run = static fn (\Closure $body): int => Native::callback(static fn (): int => $body($self->get()?->callbacks ?? throw new \LogicException('the store is gone')));
+        $run = static fn (\Closure $body): int => Native::callback(static fn (): int => $body($self->get()?->callbacks ?? throw new LogicException('the store is gone')));
         $this->struct = Native::ffi()->new('IopTokenStoreCallbacks'); // zeroed: user_data stays NULL
         $this->struct->load = static fn ($_, $account, $value): int => $run(static function (TokenStoreCallbacks $c) use ($account, $value): int {
             $json = $c->load((string) $account);
@@ -52,7 +53,7 @@ final class CallbackTokenStore extends TokenStore
             $run(static fn (TokenStoreCallbacks $c): int => $c->unlock((string) $account) ?? 0);
         };
         $this->struct->accounts = static fn ($_, $value): int => $run(static function (TokenStoreCallbacks $c) use ($value): int {
-            $accounts = $c->accounts() ?? throw new \LogicException('this store cannot list its accounts: its accounts() returned null');
+            $accounts = $c->accounts() ?? throw new LogicException('this store cannot list its accounts: its accounts() returned null');
             Abi::tokenStoreValueSet($value, json_encode(array_map('strval', $accounts), \JSON_THROW_ON_ERROR));
             return 0;
         });

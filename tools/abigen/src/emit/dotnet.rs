@@ -2,7 +2,8 @@
 //! the model: every `[DllImport("iop")]` with ownership-aware marshalling (input strings as
 //! NUL-terminated UTF-8 `byte[]`, every `char *` result as `IntPtr`, owned ones copied and released
 //! with `iop_string_free`), a checked managed wrapper per function, one `SafeHandle` subclass per
-//! handle type that has a `_free`, the callback delegates and structs, the enums, the `#define`
+//! handle type that has a `_free`, the callback delegates (struct fields and function-pointer
+//! typedefs such as `IopLogCallback` → `Native.LogCallback`) and structs, the enums, the `#define`
 //! constants (gateway URLs, defaults), and one exception class per non-OK `IopStatus` with the
 //! status → exception table.
 //!
@@ -195,6 +196,7 @@ fn primitive(ty: &CType) -> Option<&'static str> {
         CType::I64 => "long",
         CType::U32 => "uint",
         CType::U64 => "ulong",
+        CType::F64 => "double",
         CType::Size => "UIntPtr",
         _ => return None,
     })
@@ -208,6 +210,7 @@ fn extern_param(abi: &Abi, f: Option<&Function>, p: &Param) -> String {
         CType::Bool => "[MarshalAs(UnmanagedType.I1)] bool".to_string(),
         CType::Str { owned: false } | CType::Bytes if f.is_some() => "byte[]".to_string(),
         CType::Struct { name, .. } => format!("ref {}", struct_name(name)),
+        CType::Callback { name } => struct_name(name),
         CType::Out(inner) => match safe_handle(abi, inner) {
             Some(class) => format!("out {class}"),
             None => format!("out {}", primitive(inner).unwrap_or("IntPtr")),
@@ -274,6 +277,19 @@ fn emit_native(abi: &Abi, o: &mut String) {
             "        [StructLayout(LayoutKind.Sequential)]\n        internal struct {cs}\n        {{\n{fields}        }}\n"
         );
     }
+    for c in &abi.callback_types {
+        // A delegate passed to native code must be kept reachable by the binding (a static field)
+        // for as long as libiop may call it.
+        summary(&c.doc, "        ", o);
+        let params: Vec<String> = c.params.iter().map(|p| extern_param(abi, None, p)).collect();
+        let _ = writeln!(
+            o,
+            "        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]\n        internal delegate {} {}({});\n",
+            extern_ret(&c.ret).1,
+            struct_name(&c.name),
+            params.join(", ")
+        );
+    }
     for f in &abi.functions {
         summary(&f.doc, "        ", o);
         let (attr, ret) = extern_ret(&f.ret);
@@ -297,7 +313,7 @@ fn managed(abi: &Abi, ty: &CType) -> String {
         CType::Str { .. } => "string".into(),
         CType::Bytes => "byte[]".into(),
         CType::Size => "ulong".into(),
-        CType::Struct { name, .. } => struct_name(name),
+        CType::Struct { name, .. } | CType::Callback { name } => struct_name(name),
         CType::Out(inner) => managed(abi, inner),
         ty => safe_handle(abi, ty).unwrap_or_else(|| primitive(ty).unwrap_or("IntPtr").to_string()),
     }
@@ -464,5 +480,22 @@ mod tests {
         assert_eq!(handle_class("IopTokenStore"), "TokenStoreHandle");
         assert_eq!(exception_class("IOP_ERR_TIMEOUT"), "IopTimeoutException");
         assert_eq!(camel("out"), "@out");
+        assert_eq!(struct_name("IopLogCallback"), "LogCallback");
+    }
+
+    #[test]
+    fn callback_types_are_delegates_and_doubles_pass_through() {
+        let abi = crate::load(&crate::default_root()).expect("include/iop.h parses");
+        let text = &emit(&abi)[0].contents;
+        assert!(text.contains(
+            "internal delegate void LogCallback(IntPtr user_data, int level, IntPtr @event, IntPtr message, IntPtr fields_json);"
+        ));
+        assert!(text.contains(
+            "static extern int iop_log_set_callback(LogCallback callback, IntPtr user_data, int max_level);"
+        ));
+        assert!(
+            text.contains("internal static void LogSetCallback(LogCallback callback, IntPtr userData, int maxLevel)")
+        );
+        assert!(text.contains("string name, double ratePerSecond, int burst)"));
     }
 }

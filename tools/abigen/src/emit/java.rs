@@ -13,7 +13,9 @@
 //!
 //! Marshalling rules: handles (and callback-struct pointers) are `long` (0 is NULL); `const char *`
 //! arguments are `String` (`null` is NULL); a bytes pointer and its `size_t` length are one
-//! `byte[]` (`null` is NULL, 0); `size_t` and unsigned numbers are `long`. A fallible function
+//! `byte[]` (`null` is NULL, 0); `size_t` and unsigned numbers are `long`, `double` is `double`; a
+//! C function pointer (`IopLogCallback`) is a `long` address that only the hand-written JNI code
+//! supplies (`LogBridge.callback()`), declared `*const c_void` in the glue. A fallible function
 //! (returning `IopStatus`, other than the `iop_last_error_*` accessors) returns its single
 //! out-parameter (an owned string is copied and released with `iop_string_free`), `void` when
 //! it has none, or an `Object[]` (`String`, `Long`, …) when it has several; a status other than
@@ -112,7 +114,8 @@ fn java_type(ty: &CType) -> &'static str {
         CType::Str { .. } => "String",
         CType::Bytes => "byte[]",
         CType::I64 | CType::U32 | CType::U64 | CType::Size => "long",
-        CType::Handle { .. } | CType::Struct { .. } | CType::VoidPtr => "long",
+        CType::F64 => "double",
+        CType::Handle { .. } | CType::Struct { .. } | CType::VoidPtr | CType::Callback { .. } => "long",
         CType::Out(inner) => java_type(inner),
     }
 }
@@ -124,6 +127,7 @@ fn jni_type(ty: &CType) -> &'static str {
         "boolean" => "jboolean",
         "int" => "jint",
         "long" => "jlong",
+        "double" => "jdouble",
         "String" => "JString<'l>",
         "byte[]" => "JByteArray<'l>",
         other => unreachable!("no JNI type for {other}"),
@@ -139,6 +143,7 @@ fn c_rust_type(ty: &CType) -> String {
         CType::I64 => "i64".into(),
         CType::U32 => "u32".into(),
         CType::U64 => "u64".into(),
+        CType::F64 => "f64".into(),
         CType::Size => "usize".into(),
         CType::Status => STATUS_ENUM.into(),
         CType::Str { owned: false } => "*const c_char".into(),
@@ -148,6 +153,8 @@ fn c_rust_type(ty: &CType) -> String {
             format!("{} {name}", if *is_const { "*const" } else { "*mut" })
         }
         CType::VoidPtr => "*mut c_void".into(),
+        // A function pointer is pointer-sized (NULL: none); the facade supplies the function.
+        CType::Callback { .. } => "*const c_void".into(),
         CType::Out(inner) => format!("*mut {}", c_rust_type(inner)),
     }
 }
@@ -293,7 +300,7 @@ fn glue_rs(abi: &Abi) -> String {
     s += "#![allow(clippy::missing_safety_doc, clippy::too_many_arguments, clippy::unnecessary_cast, clippy::useless_conversion)]\n\n";
     s += "use std::ffi::{c_char, c_void};\n\n";
     s += "use jni::EnvUnowned;\nuse jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};\n";
-    s += "use jni::sys::{jboolean, jint, jlong};\n\nuse crate::{Outcome, array_out, bytes_in, bytes_ptr, check, long_out, owned_str_out, ptr, run, str_in, str_out};\n\n";
+    s += "use jni::sys::{jboolean, jdouble, jint, jlong};\n\nuse crate::{Outcome, array_out, bytes_in, bytes_ptr, check, long_out, owned_str_out, ptr, run, str_in, str_out};\n\n";
     for h in &abi.handles {
         s += &comment_lines(crate::model::doc_summary(&h.doc), "/// ");
         s += &format!("#[repr(C)]\npub struct {} {{\n    _opaque: [u8; 0],\n}}\n\n", h.name);

@@ -117,6 +117,7 @@ mod tests {
             enums: vec![Enum { name: STATUS_ENUM.into(), doc: String::new(), variants: vec![] }],
             constants: vec![],
             callback_structs: vec![],
+            callback_types: vec![],
             functions: vec![],
         }
     }

@@ -1,8 +1,8 @@
 //! The PHP binding's low-level layer (bindings/php), generated from the ABI model:
 //!
-//! - `iop.preload.h`: the declarations (handles, enums, callback structs and every function)
-//!   for `FFI::cdef()`, `FFI::load()` and `ffi.preload` (PHP-FPM), without `extern "C"` or other
-//!   preprocessor lines, which PHP's FFI parser rejects. `FFI::load()` reads
+//! - `iop.preload.h`: the declarations (handles, enums, function-pointer typedefs, callback
+//!   structs and every function) for `FFI::cdef()`, `FFI::load()` and `ffi.preload` (PHP-FPM),
+//!   without `extern "C"` or other preprocessor lines, which PHP's FFI parser rejects. `FFI::load()` reads
 //!   `#define FFI_SCOPE` / `#define FFI_LIB` only at the very start of the file, one after the
 //!   other, and `FFI::cdef()` skips lines starting with `#`: both defines and the generated
 //!   banner share the first line. Owned strings stay `char *` (PHP keeps the pointer, to free it
@@ -11,14 +11,17 @@
 //!   and one static method per function, with the marshalling decided by the model: string
 //!   arguments checked for NUL bytes, byte buffers copied into native memory with their length,
 //!   out-parameters allocated and returned (owned strings copied, then released with
-//!   `iop_string_free`), integer arguments range-checked for their C type, and every returned
+//!   `iop_string_free`), integer arguments range-checked for their C type, function pointers
+//!   taken as Closures (FFI calls them on the calling thread only), and every returned
 //!   `IopStatus` checked (`Native::check` throws the exception of its class).
 //! - one class per enum (`IopStatus` → `src/Status.php`, `IopProtocol` → `src/Protocol.php`…),
 //!   its variants as constants named without the enum's common prefix, plus `NAMES`; `Status`
 //!   also has `EXCEPTIONS`, the status → exception class table.
 //! - one exception class per non-OK status, `src/Exception/<Name>Exception.php`, the name made
 //!   by [`names::status_variant_pascal`] (`IOP_ERR_TIMEOUT` → `TimeoutException`), extending the
-//!   hand-written `Iopkit\Exception\IopException` (or the class in [`PARENT_STATUS`]).
+//!   hand-written `Iopkit\Exception\IopException` (a `\RuntimeException`), the class in
+//!   [`PARENT_STATUS`], or the SPL class in [`SPL_BASE`]; every one implements the marker
+//!   interface `Iopkit\Exception\IopkitException`.
 
 use std::fmt::Write as _;
 
@@ -36,6 +39,11 @@ const FFI_SCOPE: &str = "IOPKIT";
 /// that catch blocks written for the parent keep catching them (`TokenExpiredException` has
 /// the platform fields of a `PlatformException`, and was one before it had its own status).
 const PARENT_STATUS: [(&str, &str); 1] = [("IOP_ERR_TOKEN_EXPIRED", "IOP_ERR_PLATFORM")];
+
+/// Status exceptions that extend an SPL class other than `\RuntimeException` (so that a
+/// `catch (\InvalidArgumentException $e)` written for PHP's own errors catches them): they
+/// implement `IopkitException` and take `IopException`'s methods from the `StatusFields` trait.
+const SPL_BASE: [(&str, &str); 1] = [("IOP_ERR_INVALID_ARGUMENT", "\\InvalidArgumentException")];
 
 /// The generated files of the PHP binding.
 pub fn emit(abi: &Abi) -> Vec<GeneratedFile> {
@@ -58,17 +66,28 @@ pub fn emit(abi: &Abi) -> Vec<GeneratedFile> {
     }
     let status = abi.status_enum();
     for v in status.variants.iter().filter(|v| v.value != 0) {
+        let spl = SPL_BASE.iter().find(|(status, _)| *status == v.name).map(|(_, class)| *class);
         let parent = match PARENT_STATUS.iter().find(|(child, _)| *child == v.name) {
             Some((_, parent)) => {
                 assert!(status.variant(parent).is_some(), "php: PARENT_STATUS names `{parent}`, not an IopStatus");
                 exception_class_name(parent)
             }
-            None => "IopException".to_string(),
+            None => spl.unwrap_or("IopException").to_string(),
         };
         let name = exception_class_name(&v.name);
         let mut php = php_header("Iopkit\\Exception");
         php.push_str(&docblock(&format!("{}\n\n(IopStatus {}.)", model::doc_body(&v.doc), v.name), ""));
-        let _ = writeln!(php, "class {name} extends {parent}\n{{\n}}");
+        match spl {
+            Some(_) => {
+                let _ = writeln!(
+                    php,
+                    "class {name} extends {parent} implements IopkitException\n{{\n    use StatusFields;\n}}"
+                );
+            }
+            None => {
+                let _ = writeln!(php, "class {name} extends {parent}\n{{\n}}");
+            }
+        }
         files.push(GeneratedFile::new(format!("{DIR}/src/Exception/{name}.php"), php));
     }
     files
@@ -113,16 +132,20 @@ fn ffi_declarations(abi: &Abi) -> String {
         }
         let _ = writeln!(out, "}} {};", e.name);
     }
+    let fn_pointer = |name: &str, ret: &CType, params: &[Param]| {
+        let ret = ret.c_type();
+        let space = if ret.ends_with('*') { "" } else { " " };
+        format!("{ret}{space}(*{name})({})", model::c_params(params))
+    };
+    for c in &abi.callback_types {
+        let _ = writeln!(out, "typedef {};", fn_pointer(&c.name, &c.ret, &c.params));
+    }
     for s in &abi.callback_structs {
         out.push_str("typedef struct {\n");
         for field in &s.fields {
             let decl = match field {
                 Field::Data { name, ty, .. } => Param { name: name.clone(), ty: ty.clone() }.c_decl(),
-                Field::Callback { name, ret, params, .. } => {
-                    let ret = ret.c_type();
-                    let space = if ret.ends_with('*') { "" } else { " " };
-                    format!("{ret}{space}(*{name})({})", model::c_params(params))
-                }
+                Field::Callback { name, ret, params, .. } => fn_pointer(name, ret, params),
             };
             let _ = writeln!(out, "  {decl};");
         }
@@ -265,9 +288,12 @@ fn input_type(ty: &CType) -> &'static str {
     match ty {
         CType::Bool => "bool",
         CType::I32 | CType::I64 | CType::U32 | CType::U64 | CType::Size | CType::Status => "int",
+        CType::F64 => "float",
         CType::Str { owned: false } => "string|int|null",
         CType::Bytes => "?string",
         CType::Str { owned: true } | CType::Handle { .. } | CType::VoidPtr => "?CData",
+        // FFI turns a Closure into a C function pointer (called on the calling thread only).
+        CType::Callback { .. } => "\\Closure|CData|null",
         CType::Struct { .. } => "CData",
         CType::Void | CType::Out(_) => unreachable!("not an input type"),
     }
@@ -279,10 +305,11 @@ fn result_type(ty: &CType, out: bool) -> &'static str {
         CType::Void => "void",
         CType::Bool => "bool",
         CType::I32 | CType::I64 | CType::U32 | CType::U64 | CType::Size | CType::Status => "int",
+        CType::F64 => "float",
         CType::Str { .. } if out => "string",
         CType::Str { .. } => "?string",
         CType::Handle { .. } | CType::Struct { .. } | CType::VoidPtr if out => "CData",
-        CType::Handle { .. } | CType::Struct { .. } | CType::VoidPtr => "?CData",
+        CType::Handle { .. } | CType::Struct { .. } | CType::VoidPtr | CType::Callback { .. } => "?CData",
         CType::Bytes | CType::Out(_) => unreachable!("not a result type"),
     }
 }
@@ -407,6 +434,9 @@ mod tests {
             assert!(php.contains(&format!("->{}(", f.name)), "{}", f.name);
         }
         assert!(!ffi.lines().skip(1).any(|l| l.starts_with('#') || l.contains("extern")));
+        for c in &abi.callback_types {
+            assert!(ffi.contains(&format!("(*{})(", c.name)), "{}", c.name);
+        }
         assert!(ffi.starts_with("#define FFI_SCOPE \"IOPKIT\" #define FFI_LIB \"libiop.so."));
     }
 
@@ -416,5 +446,11 @@ mod tests {
         assert!(files.iter().any(|f| f.path.ends_with("src/Exception/TimeoutException.php")));
         let token = files.iter().find(|f| f.path.ends_with("TokenExpiredException.php")).unwrap();
         assert!(token.contents.contains("class TokenExpiredException extends PlatformException"));
+        let invalid = files.iter().find(|f| f.path.ends_with("Exception/InvalidArgumentException.php")).unwrap();
+        assert!(
+            invalid.contents.contains(
+                "class InvalidArgumentException extends \\InvalidArgumentException implements IopkitException"
+            )
+        );
     }
 }

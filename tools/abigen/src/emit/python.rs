@@ -4,8 +4,9 @@
 //! - the `#define` constants (gateway URLs, defaults, version) under their C names;
 //! - every C enum as an `enum.IntEnum` (`IopStatus` → `Status`, `IopProtocol` → `Protocol`;
 //!   variants lose the prefix they all share, status variants also `ERR_`);
-//! - the handle types as aliases of `int` (a `c_void_p` value), the callback structs as
-//!   `ctypes.Structure`s with one `CFUNCTYPE` per callback field;
+//! - the handle types as aliases of `int` (a `c_void_p` value), the function-pointer typedefs
+//!   as `CFUNCTYPE`s, the callback structs as `ctypes.Structure`s with one `CFUNCTYPE` per
+//!   callback field;
 //! - `IopError` (its fields are the `iop_last_error_*` accessors) and one subclass per
 //!   non-OK status (`IOP_ERR_TIMEOUT` → `IopTimeoutError`: the status in Pascal case + `Error`,
 //!   `Iop`-prefixed when that would shadow a Python builtin), `ERROR_CLASSES`, `error_class`,
@@ -29,11 +30,13 @@ pub const PATH: &str = "bindings/python/iopkit/_abi.py";
 const LAST_ERROR: &str = "iop_last_error_";
 
 /// Extra Python base classes of some status exceptions, so that idiomatic `except` clauses
-/// catch them: (status variant, base class expression; `@IOP_ERR_X` names the class of that
-/// status).
+/// catch them (`except ConnectionError` catches a connect or network failure, `except
+/// TimeoutError` a timeout): (status variant, base class expression; `@IOP_ERR_X` names the
+/// class of that status).
 const EXTRA_BASES: &[(&str, &str)] = &[
     ("IOP_ERR_INVALID_ARGUMENT", "ValueError"),
     ("IOP_ERR_CONNECT", "ConnectionError"),
+    ("IOP_ERR_NETWORK", "ConnectionError"),
     ("IOP_ERR_TIMEOUT", "TimeoutError"),
     ("IOP_ERR_TOKEN_EXPIRED", "@IOP_ERR_PLATFORM"),
 ];
@@ -116,6 +119,7 @@ pub fn emit(abi: &Abi) -> Vec<GeneratedFile> {
     emit_constants(abi, &mut out);
     emit_enums(abi, &mut out);
     emit_handles(abi, &mut out);
+    emit_callback_types(abi, &mut out);
     emit_callback_structs(abi, &mut out);
     emit_helpers(&mut out);
     emit_errors(abi, &mut out);
@@ -199,6 +203,19 @@ fn emit_handles(abi: &Abi, out: &mut String) {
     for h in &abi.handles {
         write_doc_comment(out, &h.doc);
         writeln!(out, "{} = int", h.name).unwrap();
+    }
+    out.push('\n');
+}
+
+/// Each function-pointer typedef as a `CFUNCTYPE` (`IopLogCallback`): wrap a Python function in
+/// it, keep the wrapper alive while the library may call it, and pass it (or `None`).
+fn emit_callback_types(abi: &Abi, out: &mut String) {
+    out.push_str("# -- callback types ---------------------------------------------------------------------\n\n");
+    for c in &abi.callback_types {
+        write_doc_comment(out, &c.doc);
+        let mut types = vec![ctype(&c.ret)];
+        types.extend(c.params.iter().map(|p| ctype(&p.ty)));
+        writeln!(out, "{} = ctypes.CFUNCTYPE({})", c.name, types.join(", ")).unwrap();
     }
     out.push('\n');
 }
@@ -487,6 +504,11 @@ fn emit_function(f: &Function, out: &mut String) {
                 sig.push(format!("{py}: {}", py_type(&p.ty)));
                 args.push(format!("ctypes.byref({py})"));
             }
+            CType::Callback { name } => {
+                // ctypes refuses None for a CFUNCTYPE argument: NULL is its empty instance.
+                sig.push(format!("{py}: {}", py_type(&p.ty)));
+                args.push(format!("{name}() if {py} is None else {py}"));
+            }
             other => {
                 sig.push(format!("{py}: {}", py_type(other)));
                 args.push(py);
@@ -542,11 +564,14 @@ fn ctype(ty: &CType) -> String {
         CType::I64 => "ctypes.c_int64".into(),
         CType::U32 => "ctypes.c_uint32".into(),
         CType::U64 => "ctypes.c_uint64".into(),
+        CType::F64 => "ctypes.c_double".into(),
         CType::Size => "ctypes.c_size_t".into(),
         // Owned strings stay pointers so that they can be released.
         CType::Str { owned: true } => "ctypes.c_void_p".into(),
         CType::Str { owned: false } | CType::Bytes => "ctypes.c_char_p".into(),
         CType::Handle { .. } | CType::VoidPtr => "ctypes.c_void_p".into(),
+        // Its CFUNCTYPE (emit_callback_types): ctypes accepts an instance of it, or None.
+        CType::Callback { name } => name.clone(),
         CType::Struct { name, .. } => format!("ctypes.POINTER({name})"),
         CType::Out(inner) => format!("ctypes.POINTER({})", ctype(inner)),
     }
@@ -558,8 +583,10 @@ fn py_type(ty: &CType) -> String {
         CType::Void => "None".into(),
         CType::Bool => "bool".into(),
         CType::I32 | CType::I64 | CType::U32 | CType::U64 | CType::Size | CType::Status => "int".into(),
+        CType::F64 => "float".into(),
         CType::Str { owned: false } => "Optional[str]".into(),
         CType::Str { owned: true } | CType::VoidPtr => "Optional[int]".into(),
+        CType::Callback { .. } => "Optional[Any]".into(),
         CType::Bytes => "Optional[bytes]".into(),
         CType::Handle { name, .. } => format!("Optional[{name}]"),
         CType::Struct { name, .. } => name.clone(),

@@ -1,5 +1,6 @@
 package io.iopkit;
 
+import io.iopkit.internal.LogBridge;
 import io.iopkit.internal.Native;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
@@ -28,13 +29,23 @@ abstract class ConfiguredClient implements AutoCloseable {
     final NativeHandle handle;
     final String url;
     private final String appKey;
+    /** Kept so that the limiter outlives its use here (the native config holds it too). */
+    private volatile RateLimiter limiter;
 
     ConfiguredClient(String url, String appKey, Create create, LongConsumer free, Configure configure) {
         this.url = url;
         this.appKey = appKey;
         this.config = new NativeHandle(this, NativeHandle.create(p -> Native.configNew()), Native::configFree);
         this.configure = configure;
+        LogBridge.install();
         try {
+            String proxy = JvmProxy.forUrl(url);
+            if (proxy != null) {
+                NativeHandle.create(p -> config.call(c -> {
+                    Native.configSetProxy(c, proxy);
+                    return null;
+                }));
+            }
             this.handle = new NativeHandle(this, NativeHandle.create(p -> config.call(create::create)), free);
         } catch (RuntimeException e) {
             config.close();
@@ -118,6 +129,34 @@ abstract class ConfiguredClient implements AutoCloseable {
     /** How long an idle keep-alive connection is kept before it is closed, in milliseconds (at least 1; -1: {@code Native.IOP_DEFAULT_IDLE_TIMEOUT_MS}). */
     public void setIdleTimeout(long idleTimeoutMs) {
         set(c -> { Native.configSetIdleTimeoutMs(c, idleTimeoutMs); return null; });
+    }
+
+    /**
+     * The proxy for every call, tunnelling with HTTP CONNECT: {@code "http://[user:password@]host[:port]"}
+     * (port 80 by default; the credentials are sent as {@code Proxy-Authorization: Basic} and never
+     * shown), {@code ""} to connect directly whatever the environment says, or {@code null} (the
+     * default): the JVM's {@code https.proxyHost}/{@code https.proxyPort} properties when set (hosts
+     * matching {@code http.nonProxyHosts} direct), else the environment ({@code HTTPS_PROXY} or
+     * {@code https_proxy}, then {@code ALL_PROXY}; {@code NO_PROXY} honoured). A proxy that cannot be
+     * reached or refuses the tunnel gives an {@link IopConnectException} whose message starts with
+     * {@code proxy http://host:port}. The properties are read at construction and by {@code setProxy(null)}.
+     */
+    public void setProxy(String proxyUrl) {
+        String proxy = proxyUrl != null ? proxyUrl : JvmProxy.forUrl(url);
+        set(c -> { Native.configSetProxy(c, proxy); return null; });
+    }
+
+    /**
+     * Limits this client's calls with {@code limiter} (shared with every client it is attached
+     * to; see {@link RateLimiter}); {@code null} removes it. The client keeps the limiter.
+     */
+    public void setRateLimiter(RateLimiter limiter) {
+        if (limiter == null) {
+            set(c -> { Native.configSetRateLimiter(c, 0); return null; });
+        } else {
+            set(c -> limiter.handle.call(l -> { Native.configSetRateLimiter(c, l); return null; }));
+        }
+        this.limiter = limiter;
     }
 
     /** True once {@link #close()} has been called (or the Cleaner freed the client). */

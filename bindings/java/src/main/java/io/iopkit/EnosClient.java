@@ -3,6 +3,8 @@ package io.iopkit;
 import io.iopkit.internal.Native;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A client for one EnOS API gateway and app: the API-management token service and calls signed
@@ -75,6 +77,37 @@ public final class EnosClient extends ConfiguredClient {
     public IopResponse call(String method, String pathAndQuery, String body, String accessToken) throws IopException {
         byte[] bytes = utf8(body);
         return IopResponse.take(handle.call(c -> Native.enosClientExecute(c, accessToken, method, pathAndQuery, bytes)));
+    }
+
+    /** {@link #getToken()} on {@code executor} ({@code null}: a shared pool of daemon threads); see {@link IopClient#executeAsync(IopRequest, String, Protocol, Executor)}. */
+    public CompletableFuture<EnosToken> getTokenAsync(Executor executor) {
+        return Async.run(executor, this::getToken);
+    }
+
+    /** {@link #getToken()} on the shared pool. */
+    public CompletableFuture<EnosToken> getTokenAsync() {
+        return getTokenAsync(null);
+    }
+
+    /** {@link #refreshToken(String)} on {@code executor} ({@code null}: the shared pool). */
+    public CompletableFuture<EnosToken> refreshTokenAsync(String accessToken, Executor executor) {
+        return Async.run(executor, () -> refreshToken(accessToken));
+    }
+
+    /** {@link #refreshToken(String)} on the shared pool. */
+    public CompletableFuture<EnosToken> refreshTokenAsync(String accessToken) {
+        return refreshTokenAsync(accessToken, null);
+    }
+
+    /** {@link #call(String, String, String, String)} on {@code executor} ({@code null}: the shared pool). */
+    public CompletableFuture<IopResponse> callAsync(String method, String pathAndQuery, String body, String accessToken,
+            Executor executor) {
+        return Async.run(executor, () -> call(method, pathAndQuery, body, accessToken));
+    }
+
+    /** {@link #call(String, String, String, String)} on the shared pool. */
+    public CompletableFuture<IopResponse> callAsync(String method, String pathAndQuery, String body, String accessToken) {
+        return callAsync(method, pathAndQuery, body, accessToken, null);
     }
 
     private static byte[] utf8(String s) {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A client for one IOP gateway and app (Lazada, AliExpress, Taobao TW): one keep-alive connection
@@ -118,26 +120,75 @@ public class IopClient extends ConfiguredClient {
      */
     public List<BatchResult> executeCalls(List<BatchCall> calls, String accessToken, int concurrency)
             throws IopException {
+        long batch = nativeBatch(calls, accessToken);
+        try {
+            return runBatch(batch, calls.size(), concurrency);
+        } finally {
+            Native.batchFree(batch); // and every outcome not taken
+        }
+    }
+
+    /**
+     * As {@link #executeCalls} on {@code executor} ({@code null}: the shared pool); the requests are
+     * copied now. See {@link #executeAsync(IopRequest, String, Protocol, Executor)} for cancellation.
+     */
+    public CompletableFuture<List<BatchResult>> executeCallsAsync(List<BatchCall> calls, String accessToken,
+            int concurrency, Executor executor) {
+        long batch;
+        try {
+            batch = nativeBatch(calls, accessToken);
+        } catch (IopException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return Async.run(executor, () -> runBatch(batch, calls.size(), concurrency), () -> Native.batchFree(batch));
+    }
+
+    /** As {@link #executeBatch(List, String, int)} on {@code executor} ({@code null}: the shared pool); the requests are copied now. */
+    public CompletableFuture<List<BatchResult>> executeBatchAsync(List<IopRequest> requests, String accessToken,
+            int concurrency, Executor executor) {
+        List<BatchCall> calls = new ArrayList<>(requests.size());
+        for (IopRequest request : requests) {
+            calls.add(new BatchCall(request, null));
+        }
+        return executeCallsAsync(calls, accessToken, concurrency, executor);
+    }
+
+    /** As {@link #executeBatch(List, String)} on the shared pool. */
+    public CompletableFuture<List<BatchResult>> executeBatchAsync(List<IopRequest> requests, String accessToken) {
+        return executeBatchAsync(requests, accessToken, Native.IOP_USE_DEFAULT, null);
+    }
+
+    /** A native batch of {@code calls}; the caller frees it ({@code Native.batchFree}). */
+    private static long nativeBatch(List<BatchCall> calls, String accessToken) throws IopException {
         long batch = Native.batchNew();
+        boolean made = false;
         try {
             for (BatchCall call : calls) {
                 String token = call.accessToken() != null ? call.accessToken() : accessToken;
                 int p = call.protocol().value();
                 withRequest(call.request(), r -> { Native.batchAdd(batch, r, token, p); return null; });
             }
-            handle.call(c -> { Native.clientExecuteBatch(c, batch, concurrency); return null; });
-            List<BatchResult> results = new ArrayList<>(calls.size());
-            for (int i = 0; i < calls.size(); i++) {
-                try {
-                    results.add(new BatchResult(IopResponse.take(Native.batchTakeResponse(batch, i)), null));
-                } catch (IopException e) {
-                    results.add(new BatchResult(null, e));
-                }
-            }
-            return results;
+            made = true;
+            return batch;
         } finally {
-            Native.batchFree(batch); // and every outcome not taken
+            if (!made) {
+                Native.batchFree(batch);
+            }
         }
+    }
+
+    /** Sends the {@code size} calls of {@code batch} and takes each outcome. */
+    private List<BatchResult> runBatch(long batch, int size, int concurrency) throws IopException {
+        handle.call(c -> { Native.clientExecuteBatch(c, batch, concurrency); return null; });
+        List<BatchResult> results = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            try {
+                results.add(new BatchResult(IopResponse.take(Native.batchTakeResponse(batch, i)), null));
+            } catch (IopException e) {
+                results.add(new BatchResult(null, e));
+            }
+        }
+        return results;
     }
 
     /**
@@ -161,9 +212,75 @@ public class IopClient extends ConfiguredClient {
         return Token.take(handle.call(c -> Native.tokenRefresh(c, refreshToken)));
     }
 
+    /**
+     * As {@link #execute(IopRequest, String, Protocol)} on {@code executor} ({@code null}: a shared
+     * pool of daemon threads). The request is copied now, so it may be changed once this returns.
+     * The future fails with the {@link IopException} {@code execute} would throw;
+     * {@code cancel(true)} completes it at once while the native call ends on its thread
+     * (within the client's timeouts) and frees its response.
+     */
+    public CompletableFuture<IopResponse> executeAsync(IopRequest request, String accessToken, Protocol protocol,
+            Executor executor) {
+        int p = protocol.value();
+        long r;
+        try {
+            r = nativeRequest(request);
+        } catch (IopException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return Async.run(executor, () -> IopResponse.take(handle.call(c -> Native.clientExecute(c, r, accessToken, p))),
+                () -> Native.requestFree(r));
+    }
+
+    /** As {@link #executeAsync(IopRequest, String, Protocol, Executor)} on the shared pool. */
+    public CompletableFuture<IopResponse> executeAsync(IopRequest request, String accessToken, Protocol protocol) {
+        return executeAsync(request, accessToken, protocol, null);
+    }
+
+    /** As {@link #executeAsync(IopRequest, String, Protocol, Executor)}, protocol {@link Protocol#AUTO}, on the shared pool. */
+    public CompletableFuture<IopResponse> executeAsync(IopRequest request, String accessToken) {
+        return executeAsync(request, accessToken, Protocol.AUTO, null);
+    }
+
+    /** As {@link #executeAsync(IopRequest, String, Protocol, Executor)} without a token, on the shared pool. */
+    public CompletableFuture<IopResponse> executeAsync(IopRequest request) {
+        return executeAsync(request, null, Protocol.AUTO, null);
+    }
+
+    /** {@link #createToken(String)} on {@code executor} ({@code null}: the shared pool); see {@link #executeAsync(IopRequest, String, Protocol, Executor)}. */
+    public CompletableFuture<Token> createTokenAsync(String code, Executor executor) {
+        return Async.run(executor, () -> createToken(code));
+    }
+
+    /** {@link #createToken(String)} on the shared pool. */
+    public CompletableFuture<Token> createTokenAsync(String code) {
+        return createTokenAsync(code, null);
+    }
+
+    /** {@link #refreshToken(String)} on {@code executor} ({@code null}: the shared pool). */
+    public CompletableFuture<Token> refreshTokenAsync(String refreshToken, Executor executor) {
+        return Async.run(executor, () -> refreshToken(refreshToken));
+    }
+
+    /** {@link #refreshToken(String)} on the shared pool. */
+    public CompletableFuture<Token> refreshTokenAsync(String refreshToken) {
+        return refreshTokenAsync(refreshToken, null);
+    }
+
     /** Runs {@code call} with a native copy of {@code request}, freed afterwards. */
     private static <T> T withRequest(IopRequest request, NativeHandle.Call<T> call) throws IopException {
+        long r = nativeRequest(request);
+        try {
+            return call.apply(r);
+        } finally {
+            Native.requestFree(r);
+        }
+    }
+
+    /** A native copy of {@code request}; the caller frees it ({@code Native.requestFree}). */
+    private static long nativeRequest(IopRequest request) throws IopException {
         long r = Native.requestNew(Objects.requireNonNull(request, "request").getApiName());
+        boolean made = false;
         try {
             for (Map.Entry<String, String> e : request.getApiParams().entrySet()) {
                 Native.requestAddParam(r, e.getKey(), e.getValue());
@@ -187,9 +304,12 @@ public class IopClient extends ConfiguredClient {
             if (request.getHttpMethod().equals("GET")) {
                 Native.requestSetHttpMethod(r, Native.IOP_HTTP_GET);
             }
-            return call.apply(r);
+            made = true;
+            return r;
         } finally {
-            Native.requestFree(r);
+            if (!made) {
+                Native.requestFree(r);
+            }
         }
     }
 }

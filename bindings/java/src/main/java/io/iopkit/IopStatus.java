@@ -63,7 +63,20 @@ public enum IopStatus {
      * `"MissingAuthorization"`, `"MalformedAuthorization"`, `"SignatureMismatch"`,
      * `"MalformedBody"`. Answer the platform with a non-200 status (e.g. 401).
      */
-    PUSH_REJECTED(12, "IOP_ERR_PUSH_REJECTED");
+    PUSH_REJECTED(12, "IOP_ERR_PUSH_REJECTED"),
+    /**
+     * The call was not sent: a budget or a ban learned from the platform would be exceeded and
+     * waiting longer than the rate limiter's max wait would be needed (or max wait is 0).
+     * `iop_last_error_retry_after_ms` says when to try again; `iop_last_error_code` is
+     * `"RateLimited"` or the platform code that caused the ban (e.g. `"ApiCallLimit"`).
+     */
+    RATE_LIMITED(13, "IOP_ERR_RATE_LIMITED"),
+    /**
+     * The app's daily quota is used up (learned from the platform): nothing is sent until the
+     * reset instant (AliExpress: next midnight GMT+8), named in the message as RFC 3339 with
+     * +08:00; `iop_last_error_retry_after_ms` is the time left. Not retryable before.
+     */
+    QUOTA_EXCEEDED(14, "IOP_ERR_QUOTA_EXCEEDED");
 
     private final int value;
     private final String cName;
@@ -126,6 +139,10 @@ public enum IopStatus {
                 return new IopReauthorizationRequiredException(message, code, type, subCode, subMessage, requestId, httpStatus, retryAfterMs);
             case PUSH_REJECTED:
                 return new IopPushRejectedException(message, code, type, subCode, subMessage, requestId, httpStatus, retryAfterMs);
+            case RATE_LIMITED:
+                return new IopRateLimitedException(message, code, type, subCode, subMessage, requestId, httpStatus, retryAfterMs);
+            case QUOTA_EXCEEDED:
+                return new IopQuotaExceededException(message, code, type, subCode, subMessage, requestId, httpStatus, retryAfterMs);
             default:
                 throw new AssertionError(this);
         }

@@ -4,6 +4,8 @@ import io.iopkit.internal.Native;
 import io.iopkit.internal.StoreCallbacks;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Always-valid access tokens for one account: a seller of an IOP app, or an EnOS app
@@ -92,6 +94,29 @@ public final class TokenManager implements AutoCloseable {
      */
     public String getAccessToken() throws IopException {
         return handle.call(Native::tokenManagerGetAccessToken);
+    }
+
+    /** {@link #getAccessToken()} on {@code executor} ({@code null}: a shared pool of daemon threads); see {@link IopClient#executeAsync(IopRequest, String, Protocol, Executor)}. */
+    public CompletableFuture<String> getAccessTokenAsync(Executor executor) {
+        return Async.run(executor, this::getAccessToken);
+    }
+
+    /** {@link #getAccessToken()} on the shared pool. */
+    public CompletableFuture<String> getAccessTokenAsync() {
+        return getAccessTokenAsync(null);
+    }
+
+    /** {@link #createToken(String)} on {@code executor} ({@code null}: the shared pool). */
+    public CompletableFuture<Void> createTokenAsync(String code, Executor executor) {
+        return Async.run(executor, () -> {
+            createToken(code);
+            return null;
+        });
+    }
+
+    /** {@link #createToken(String)} on the shared pool. */
+    public CompletableFuture<Void> createTokenAsync(String code) {
+        return createTokenAsync(code, null);
     }
 
     /** Exchanges the authorization {@code code} ({@code /auth/token/create}) and stores the grant (IOP managers). */

@@ -18,6 +18,25 @@ public final class JniWorkload {
     private JniWorkload() {}
 
     public static void main(String[] args) throws Exception {
+        // Every event goes through the JNI log upcall (batch workers and pool threads included),
+        // into a counting handler rather than the console, whose WARNING lines LoaderTest refuses.
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(IopLogging.LOGGER_NAME);
+        java.util.concurrent.atomic.AtomicInteger events = new java.util.concurrent.atomic.AtomicInteger();
+        log.setUseParentHandlers(false);
+        log.setLevel(java.util.logging.Level.ALL);
+        log.addHandler(new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                events.incrementAndGet();
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        });
+        IopLogging.refreshLevel();
         Iopkit.statusName(99);
         try (Sandbox sandbox = Sandbox.start();
                 IopClient client = new IopClient(sandbox.lazada(), Sandbox.APP_KEY, Sandbox.APP_SECRET)) {
@@ -75,6 +94,19 @@ public final class JniWorkload {
                 }
             }
             pool.shutdown();
+            // Batch workers are native threads: their log events attach them to the JVM.
+            List<IopRequest> batch = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                batch.add(new IopRequest("/seller/get"));
+            }
+            for (BatchResult r : client.executeBatch(batch, access, 8)) {
+                if (!r.get().isSuccess()) {
+                    throw new AssertionError("a batch call failed");
+                }
+            }
+            if (!client.executeAsync(new IopRequest("/seller/get"), access).get().isSuccess()) {
+                throw new AssertionError("an async call failed");
+            }
 
             client.setMaxConnectRetries(1);
             IopRequest throttled = new IopRequest("/seller/get");
@@ -86,6 +118,9 @@ public final class JniWorkload {
             authorizationWorkload();
             managerWorkload(sandbox, client);
             pushWorkload();
+        }
+        if (events.get() < 400) {
+            throw new AssertionError("log events: " + events.get());
         }
         System.out.println("WORKLOAD OK");
     }

@@ -183,6 +183,20 @@ final class Sandbox implements AutoCloseable {
                 .stream().map(com.google.gson.JsonElement::getAsJsonObject).toList();
     }
 
+    /** Replaces the sandbox's limits with the JSON object {@code limits} ({@code {"daily":1}}, …). */
+    void setLimits(String limits) throws IOException {
+        Reply r = http("POST", "/_sandbox/limits", limits);
+        if (r.status != 200) {
+            throw new IOException("/_sandbox/limits answered " + r.status + ": " + r.body);
+        }
+    }
+
+    /** Removes every limit and forgets bans and daily counts. */
+    void clearLimits() throws IOException {
+        setLimits("{}");
+        post("/_sandbox/limits/reset");
+    }
+
     private String post(String path) throws IOException {
         Reply r = http("POST", path);
         if (r.status != 200) {
@@ -219,12 +233,17 @@ final class Sandbox implements AutoCloseable {
      * keep-alive connection of the test harness holds one of the sandbox's connection threads.
      */
     private Reply http(String method, String pathAndQuery) throws IOException {
+        return http(method, pathAndQuery, "");
+    }
+
+    private Reply http(String method, String pathAndQuery, String body) throws IOException {
         URI u = URI.create(url);
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(u.getHost(), u.getPort()), 5_000);
             s.setSoTimeout(10_000);
             String request = method + " " + pathAndQuery + " HTTP/1.1\r\nHost: " + u.getHost() + ":" + u.getPort()
-                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                    + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+                    + "\r\nConnection: close\r\n\r\n" + body;
             OutputStream out = s.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();

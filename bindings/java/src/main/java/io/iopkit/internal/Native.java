@@ -166,6 +166,12 @@ public final class Native {
     public static final int IOP_VERSION_PATCH = 0;
 
     /**
+     * Default longest wait for a budget or a ban before a call fails as rate limited
+     * (`IOP_ERR_RATE_LIMITED`), in milliseconds.
+     */
+    public static final int IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS = 30000;
+
+    /**
      * Default refresh margin in milliseconds: refresh when the access token has less than 30
      * minutes left.
      */
@@ -259,6 +265,21 @@ public final class Native {
     public static final int IOP_ERR_PUSH_REJECTED = 12;
 
     /**
+     * IopStatus: The call was not sent: a budget or a ban learned from the platform would be exceeded and
+     * waiting longer than the rate limiter's max wait would be needed (or max wait is 0).
+     * `iop_last_error_retry_after_ms` says when to try again; `iop_last_error_code` is
+     * `"RateLimited"` or the platform code that caused the ban (e.g. `"ApiCallLimit"`).
+     */
+    public static final int IOP_ERR_RATE_LIMITED = 13;
+
+    /**
+     * IopStatus: The app's daily quota is used up (learned from the platform): nothing is sent until the
+     * reset instant (AliExpress: next midnight GMT+8), named in the message as RFC 3339 with
+     * +08:00; `iop_last_error_retry_after_ms` is the time left. Not retryable before.
+     */
+    public static final int IOP_ERR_QUOTA_EXCEEDED = 14;
+
+    /**
      * IopProtocol: GOP for path-style API names (`/auth/token/create`), TOP for dotted ones.
      */
     public static final int IOP_PROTOCOL_AUTO = 0;
@@ -344,6 +365,51 @@ public final class Native {
      * IopPushType: Purchase order.
      */
     public static final int IOP_PUSH_PURCHASE_ORDER = 35;
+
+    /**
+     * IopLimitScope: Every call of the calling client's app key (name NULL).
+     */
+    public static final int IOP_LIMIT_APP = 0;
+
+    /**
+     * IopLimitScope: Calls of one API (name = the API name), or with name NULL of every API, each its own bucket.
+     */
+    public static final int IOP_LIMIT_API = 1;
+
+    /**
+     * IopLimitScope: Calls with one access token (name NULL; one bucket per token, keyed by a SHA-256 prefix).
+     */
+    public static final int IOP_LIMIT_SELLER = 2;
+
+    /**
+     * IopLogLevel: No events (as a maximum level: logging off).
+     */
+    public static final int IOP_LOG_OFF = 0;
+
+    /**
+     * IopLogLevel: Failures the application should know about.
+     */
+    public static final int IOP_LOG_ERROR = 1;
+
+    /**
+     * IopLogLevel: A call failed or was refused, a retry, a throttle.
+     */
+    public static final int IOP_LOG_WARN = 2;
+
+    /**
+     * IopLogLevel: A call or a token operation completed.
+     */
+    public static final int IOP_LOG_INFO = 3;
+
+    /**
+     * IopLogLevel: Each attempt and each wait.
+     */
+    public static final int IOP_LOG_DEBUG = 4;
+
+    /**
+     * IopLogLevel: The finest detail.
+     */
+    public static final int IOP_LOG_TRACE = 5;
 
     /**
      * Builds the URL of the authorization page for app `client_id`, redirecting to `redirect_uri`:
@@ -532,6 +598,19 @@ public final class Native {
      * C: {@code IopStatus iop_config_set_allow_insecure_http(IopConfig *config, bool allow);}
      */
     public static native void configSetAllowInsecureHttp(long config, boolean allow) throws IopException;
+
+    /**
+     * Sets the proxy: NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
+     * `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` honoured; read when a client is built or
+     * configured); `""` connects directly whatever the environment says; otherwise
+     * `"http://[user:password&#64;]host[:port]"` (HTTP CONNECT; port 80 by default; user and password
+     * percent-encoded). Credentials are sent as `Proxy-Authorization: Basic` and never appear in
+     * messages or logs. A failure to reach or tunnel through the proxy is `IOP_ERR_CONNECT` with a
+     * message starting `proxy http://host:port:` and saying what happened (refused, 407, 502…).
+     *
+     * C: {@code IopStatus iop_config_set_proxy(IopConfig *config, const char *proxy_url);}
+     */
+    public static native void configSetProxy(long config, String proxyUrl) throws IopException;
 
     /**
      * Sets the largest response body accepted, in bytes (at least 1; `IOP_USE_DEFAULT`:
@@ -733,13 +812,97 @@ public final class Native {
 
     /**
      * For a throttling failure (`IOP_ERR_PLATFORM` with code `ApiCallLimit` or `AppCallLimit`):
-     * how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds;
-     * -1 when the last failure is not one or gives no duration, or the last call succeeded.
-     * The library never waits or retries on its own. Reads this thread's last error only.
+     * how long the platform says the ban lasts ("ban will last N seconds"), in milliseconds; for
+     * `IOP_ERR_RATE_LIMITED` when to try again, for `IOP_ERR_QUOTA_EXCEEDED` the time until the
+     * quota resets; -1 when the last failure is none of these or gives no duration, or the last
+     * call succeeded. Without a rate limiter the library never waits on its own. Reads this thread's last error only.
      *
      * C: {@code int64_t iop_last_error_retry_after_ms(void);}
      */
     public static native long lastErrorRetryAfterMs();
+
+    /**
+     * Creates a rate limiter whose budgets' buckets and bans live in `store`: a memory store
+     * shares them with every limiter made from it in this process, a Redis store with every host
+     * on that Redis server and key namespace (one atomic Lua script per call, Redis's clock).
+     * File and callback stores cannot hold them: `IOP_ERR_INVALID_ARGUMENT`. Starts with no
+     * budget (bans learned from the platform still apply) and max wait
+     * `IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS`. On `IOP_OK` writes `*out_limiter`: owned, release with
+     * `iop_rate_limiter_free`.
+     *
+     * C: {@code IopStatus iop_rate_limiter_new(const IopTokenStore *store, IopRateLimiter **out_limiter);}
+     */
+    public static native long rateLimiterNew(long store) throws IopException;
+
+    /**
+     * Frees a rate limiter. NULL does nothing. Clients configured with it keep using it.
+     *
+     * C: {@code void iop_rate_limiter_free(IopRateLimiter *limiter);}
+     */
+    public static native void rateLimiterFree(long limiter);
+
+    /**
+     * Sets a budget (a token bucket): `rate_per_second` &gt; 0 (0 removes the budget), `burst` ≥ 1
+     * or `IOP_USE_DEFAULT` (= ceil(rate)). `scope` is an `IopLimitScope` value: `IOP_LIMIT_APP`
+     * (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name = an API name such as
+     * "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a
+     * named budget wins over it), `IOP_LIMIT_SELLER` (name NULL; one bucket per access token).
+     * Applies to calls that start from now on.
+     *
+     * C: {@code IopStatus iop_rate_limiter_set_budget(IopRateLimiter *limiter, int32_t scope, const char *name, double rate_per_second, int32_t burst);}
+     */
+    public static native void rateLimiterSetBudget(long limiter, int scope, String name, double ratePerSecond, int burst) throws IopException;
+
+    /**
+     * Sets the longest time a call waits for a budget or a ban before it fails with
+     * `IOP_ERR_RATE_LIMITED` (not sent): 0 fails at once; `IOP_USE_DEFAULT`:
+     * `IOP_DEFAULT_RATE_LIMIT_MAX_WAIT_MS`. A used-up daily quota is never waited for.
+     *
+     * C: {@code IopStatus iop_rate_limiter_set_max_wait_ms(IopRateLimiter *limiter, int64_t max_wait_ms);}
+     */
+    public static native void rateLimiterSetMaxWaitMs(long limiter, long maxWaitMs) throws IopException;
+
+    /**
+     * The budgets and running bans of `app_key` as JSON: `{"budgets":[{"scope":"app","name":null,
+     * "rate_per_second":50.0,"burst":50,"available":12.5}],"bans":[{"scope":"api","name":"/x",
+     * "until_ms":…,"code":"ApiCallLimit"}]}` (budgets set here and, for Redis, those other hosts
+     * used lately; ban scopes `app`, `api`, `seller`, `daily`). May do I/O (Redis). On `IOP_OK`
+     * writes `*out_json`: owned, release with `iop_string_free`.
+     *
+     * C: {@code IopStatus iop_rate_limiter_status_json(const IopRateLimiter *limiter, const char *app_key, char **out_json);}
+     */
+    public static native String rateLimiterStatusJson(long limiter, String appKey) throws IopException;
+
+    /**
+     * Sets the rate limiter of `config` (shared, not copied: clients built or configured from it
+     * use this limiter, which they keep alive); NULL removes it. Both clients check it before
+     * every call (execute, token create and refresh, the token manager, batches) and teach it the
+     * bans in throttling answers.
+     *
+     * C: {@code IopStatus iop_config_set_rate_limiter(IopConfig *config, const IopRateLimiter *limiter);}
+     */
+    public static native void configSetRateLimiter(long config, long limiter) throws IopException;
+
+    /**
+     * Routes the library's events with a level at or below `max_level` (an `IopLogLevel` value)
+     * to `callback`, process-wide, with `user_data` passed back on each call. Replaces the previous
+     * callback (events being delivered on other threads may still reach it). A NULL `callback` or
+     * `IOP_LOG_OFF` turns logging off. Levels are checked before anything is formatted, so logging
+     * off costs nothing. Events and their fields: `call.start`, `call.end`, `call.retry`,
+     * `token.refresh`, `token.create`, `store.lock_wait`, `limit.wait`, `limit.reject`,
+     * `limit.ban` (see the README).
+     *
+     * C: {@code IopStatus iop_log_set_callback(IopLogCallback callback, void *user_data, int32_t max_level);}
+     */
+    public static native void logSetCallback(long callback, long userData, int maxLevel) throws IopException;
+
+    /**
+     * Changes only the maximum level of the registered callback (an `IopLogLevel` value;
+     * `IOP_LOG_OFF` silences it). Without a callback nothing is delivered whatever the level.
+     *
+     * C: {@code IopStatus iop_log_set_level(int32_t max_level);}
+     */
+    public static native void logSetLevel(int maxLevel) throws IopException;
 
     /**
      * A manager for the seller `account` (any stable key, e.g. the seller id) of the IOP app of

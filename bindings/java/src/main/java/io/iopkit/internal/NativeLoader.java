@@ -3,12 +3,10 @@ package io.iopkit.internal;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
-import java.util.Properties;
 
 /**
  * Finds and loads {@code libiop_jni}, in this order:
@@ -35,17 +33,9 @@ public final class NativeLoader {
         return source;
     }
 
-    /** The binding's own version (from the JAR). */
+    /** The binding's own version: the header's that {@link Native} was generated from (Cargo.toml's, one place). */
     public static String bindingVersion() {
-        Properties p = new Properties();
-        try (InputStream in = NativeLoader.class.getResourceAsStream("/io/iopkit/iopkit.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p.getProperty("version", "unknown");
+        return Native.IOP_VERSION_MAJOR + "." + Native.IOP_VERSION_MINOR + "." + Native.IOP_VERSION_PATCH;
     }
 
     static synchronized void load() {
