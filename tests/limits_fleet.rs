@@ -12,13 +12,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use common::redis::RedisServer;
 use common::*;
 use iop::limits::{RateLimiter, Scope};
 use iop::manager::{RedisStore, RedisStoreConfig};
@@ -35,53 +33,6 @@ const RUN_SECS: u64 = 20;
 fn fleet_turn() -> MutexGuard<'static, ()> {
     static TURN: Mutex<()> = Mutex::new(());
     TURN.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// A `redis-server` on 127.0.0.1 and a free port, in a temporary folder; killed on drop.
-struct RedisServer {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl RedisServer {
-    fn start() -> RedisServer {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let dir = std::env::temp_dir().join(format!("iop-limits-redis-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .args(["--dir", dir.to_str().unwrap(), "--logfile", "", "--loglevel", "warning"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server is not installed: scripts/test installs Debian's redis-server");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-                let mut buf = [0u8; 16];
-                s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
-                if s.write_all(b"PING\r\n").is_ok() && s.read(&mut buf).is_ok_and(|n| buf[..n].starts_with(b"+PONG")) {
-                    break;
-                }
-            }
-            assert!(Instant::now() < deadline, "redis-server did not start on port {port}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        RedisServer { child, port, dir }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 /// A limiter on `redis_url` (namespace `ns`) with an app budget of `rate`/s (burst `burst`).
@@ -217,7 +168,7 @@ fn limited_sandbox() -> (Sandbox, String) {
 #[test]
 fn a_fleet_on_one_redis_limiter_is_never_throttled() {
     let _turn = fleet_turn();
-    let redis = RedisServer::start();
+    let redis = RedisServer::start(&[]);
     let (sb, token) = limited_sandbox();
     let ns = format!("lf{}", std::process::id());
     // The limiter's burst is below the sandbox's, which absorbs the jitter between taking a
@@ -268,7 +219,7 @@ fn the_same_fleet_without_a_limiter_is_throttled() {
 #[test]
 fn an_injected_ban_seen_by_one_host_holds_every_host() {
     let _turn = fleet_turn();
-    let redis = RedisServer::start();
+    let redis = RedisServer::start(&[]);
     let sb = sandbox();
     let token = client(&sb, Flavour::Lazada).create_token(&sb.issue_code(APP_KEY).unwrap()).unwrap();
     let token = token.access_token.expose().to_owned();
@@ -307,7 +258,7 @@ fn an_injected_ban_seen_by_one_host_holds_every_host() {
 #[test]
 fn a_daily_quota_holds_every_host_until_the_reset() {
     let _turn = fleet_turn();
-    let redis = RedisServer::start();
+    let redis = RedisServer::start(&[]);
     let sb = sandbox();
     let token = client(&sb, Flavour::Lazada).create_token(&sb.issue_code(APP_KEY).unwrap()).unwrap();
     let token = token.access_token.expose().to_owned();

@@ -7,36 +7,32 @@
 #     include/iop.h, share/doc/iopkit/ (licences, changelog), install.sh [--prefix DIR]
 #   DIST_DIR/iopkit-<ver>-linux-x86_64.tar.gz
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-source "$ROOT/scripts/lib.sh"
-NATIVE="$1"
-DIST="$2"
-VERSION="${IOPKIT_VERSION:-$(crate_version)}"
-MAJOR="${VERSION%%.*}"
-MINOR="${VERSION#*.}"
+# shellcheck source=packaging/lib.sh
+source "$(dirname "$0")/../lib.sh" "$@"
+MAJOR="${version%%.*}"
+MINOR="${version#*.}"
 MINOR="${MINOR%%.*}"
 # What rustc names for a Rust staticlib on linux-gnu (rustc --print native-static-libs).
 STATIC_LIBS="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
-name="iopkit-$VERSION-linux-x86_64"
-tree="$DIST/$name"
+name="iopkit-$version-linux-x86_64"
+tree="$dist/$name"
 rm -rf "$tree"
 mkdir -p "$tree/lib/pkgconfig" "$tree/lib/cmake/iop" "$tree/include" "$tree/share/doc/iopkit"
-install -m 0755 "$NATIVE/libiop.so" "$tree/lib/libiop.so.$VERSION"
-ln -s "libiop.so.$VERSION" "$tree/lib/libiop.so.$MAJOR"
+install -m 0755 "$native_dir/libiop.so" "$tree/lib/libiop.so.$version"
+ln -s "libiop.so.$version" "$tree/lib/libiop.so.$MAJOR"
 ln -s "libiop.so.$MAJOR" "$tree/lib/libiop.so"
-install -m 0644 "$NATIVE/libiop.a" "$tree/lib/libiop.a"
-install -m 0644 "$ROOT/include/iop.h" "$tree/include/iop.h"
+install -m 0644 "$native_dir/libiop.a" "$tree/lib/libiop.a"
+install -m 0644 "$root/include/iop.h" "$tree/include/iop.h"
 subst() {
-    sed -e "s|@VERSION@|$VERSION|g" -e "s|@MAJOR@|$MAJOR|g" -e "s|@MINOR@|$MINOR|g" \
+    sed -e "s|@VERSION@|$version|g" -e "s|@MAJOR@|$MAJOR|g" -e "s|@MINOR@|$MINOR|g" \
         -e "s|@STATIC_LIBS@|$STATIC_LIBS|g" \
         -e "s|@STATIC_LIBS_CMAKE@|$(sed 's/-l//g; s/ /;/g' <<<"$STATIC_LIBS")|g" "$1"
 }
-subst "$HERE/iop.pc.in" >"$tree/lib/pkgconfig/iop.pc"
-subst "$HERE/iopConfig.cmake.in" >"$tree/lib/cmake/iop/iopConfig.cmake"
-subst "$HERE/iopConfigVersion.cmake.in" >"$tree/lib/cmake/iop/iopConfigVersion.cmake"
-install -m 0755 "$HERE/install.sh" "$tree/install.sh"
-install -m 0644 "$ROOT/LICENSE-MIT" "$ROOT/LICENSE-APACHE" "$ROOT/CHANGELOG.md" "$tree/share/doc/iopkit/"
+subst "$here/iop.pc.in" >"$tree/lib/pkgconfig/iop.pc"
+subst "$here/iopConfig.cmake.in" >"$tree/lib/cmake/iop/iopConfig.cmake"
+subst "$here/iopConfigVersion.cmake.in" >"$tree/lib/cmake/iop/iopConfigVersion.cmake"
+install -m 0755 "$here/install.sh" "$tree/install.sh"
+install -m 0644 "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$root/CHANGELOG.md" "$tree/share/doc/iopkit/"
 # Reproducible archive: fixed owner, order and times.
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$DIST" -czf "$DIST/$name.tar.gz" "$name"
-echo "c: $DIST/$name.tar.gz"
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$dist" -czf "$dist/$name.tar.gz" "$name"
+echo "c: $dist/$name.tar.gz"

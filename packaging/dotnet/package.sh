@@ -14,16 +14,10 @@
 # libmono-cecil-private-cil and zip (Debian) when missing.
 set -euo pipefail
 
-[ $# -eq 2 ] || { echo "usage: $0 <native_dir> <dist_dir>" >&2; exit 2; }
-native_dir="$(cd "$1" && pwd)"
-mkdir -p "$2"
-dist="$(cd "$2" && pwd)"
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+# shellcheck source=packaging/lib.sh
+source "$(dirname "$0")/../lib.sh" "$@"
 src="$root/bindings/dotnet/src/Iopkit"
-source "$root/scripts/lib.sh"
 
-fail() { echo "packaging/dotnet: $*" >&2; exit 1; }
 
 facade=/usr/lib/mono/4.7.2-api/Facades/netstandard.dll
 cecil_dir=/usr/lib/mono/gac/Mono.Cecil/0.11.0.0__0738eb9f132ed756
@@ -39,8 +33,6 @@ fi
 [ -f "$facade" ] || fail "$facade not found (Debian package mono-devel)"
 [ -f "$cecil_dir/Mono.Cecil.dll" ] || fail "Mono.Cecil 0.11 not found (Debian package libmono-cecil-private-cil)"
 
-version="${IOPKIT_VERSION:-$(crate_version)}"
-[ -n "$version" ] || fail "no version in Cargo.toml"
 grep -q "<Version>$version</Version>" "$src/Iopkit.csproj" || fail "Iopkit.csproj's <Version> is not $version (Cargo.toml)"
 grep -q "AssemblyInformationalVersion(\"$version\")" "$src/AssemblyInfo.cs" \
     || fail "AssemblyInfo.cs's AssemblyInformationalVersion is not $version (Cargo.toml)"

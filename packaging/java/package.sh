@@ -11,20 +11,13 @@
 # Maven Central into ~/.m2.
 set -euo pipefail
 
-[ $# -eq 2 ] || { echo "usage: $0 <native_dir> <dist_dir>" >&2; exit 2; }
-native_dir="$(cd "$1" && pwd)"
-mkdir -p "$2"
-dist="$(cd "$2" && pwd)"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=packaging/lib.sh
+source "$(dirname "$0")/../lib.sh" "$@"
 src="$root/bindings/java"
-source "$root/scripts/lib.sh"
 ensure_commands javac:openjdk-17-jdk-headless mvn:maven unzip:unzip
 
-fail() { echo "packaging/java: $*" >&2; exit 1; }
 
-version="${IOPKIT_VERSION:-$(crate_version)}"
 pom_version="$(sed -n '/<artifactId>iopkit<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' "$src/pom.xml")"
-[ -n "$version" ] || fail "no version in Cargo.toml"
 [ "$pom_version" = "$version" ] || fail "bindings/java/pom.xml says $pom_version, Cargo.toml $version: make them equal"
 lib="$native_dir/libiop_jni.so"
 [ -f "$lib" ] || fail "$lib not found (the native build makes it)"

@@ -10,19 +10,12 @@
 # php-cli and zip (Debian) when missing.
 set -euo pipefail
 
-[ $# -eq 2 ] || { echo "usage: $0 <native_dir> <dist_dir>" >&2; exit 2; }
-native_dir="$(cd "$1" && pwd)"
-mkdir -p "$2"
-dist="$(cd "$2" && pwd)"
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=packaging/lib.sh
+source "$(dirname "$0")/../lib.sh" "$@"
 src="$root/bindings/php"
-source "$root/scripts/lib.sh"
 ensure_commands php:php-cli zip:zip unzip:unzip
 
-fail() { echo "packaging/php: $*" >&2; exit 1; }
 
-version="${IOPKIT_VERSION:-$(crate_version)}"
-[ -n "$version" ] || fail "no version in Cargo.toml"
 lib="$native_dir/libiop.so"
 [ -f "$lib" ] || fail "$lib not found (the native build makes it)"
 

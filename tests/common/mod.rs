@@ -8,6 +8,8 @@ use std::time::Duration;
 
 pub use iop_sandbox::{Config, Flavour, Sandbox};
 
+pub mod redis;
+
 /// The sandbox's default refreshable app.
 pub const APP_KEY: &str = iop_sandbox::DEFAULT_APP_KEY;
 /// Its secret.
