@@ -29,16 +29,7 @@ pub(crate) fn ban_for(api: &str, error: &PlatformError) -> Option<(SlotScope, St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn error(code: &str, message: &str, sub_code: Option<&str>, sub_msg: Option<&str>) -> PlatformError {
-        PlatformError {
-            code: code.into(),
-            message: Some(message.into()),
-            sub_code: sub_code.map(Into::into),
-            sub_message: sub_msg.map(Into::into),
-            ..Default::default()
-        }
-    }
+    use crate::limits::tests::platform as error;
 
     #[test]
     fn bans_per_scope() {

@@ -3,7 +3,8 @@
 use super::*;
 use crate::error::PlatformError;
 
-fn platform(code: &str, message: &str, sub_code: Option<&str>, sub_msg: Option<&str>) -> PlatformError {
+/// A platform error with these fields.
+pub(super) fn platform(code: &str, message: &str, sub_code: Option<&str>, sub_msg: Option<&str>) -> PlatformError {
     PlatformError {
         code: code.into(),
         message: Some(message.into()),
