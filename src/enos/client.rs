@@ -117,7 +117,10 @@ impl EnosClient {
             });
             let incoming = match sent {
                 Ok(incoming) => incoming,
-                Err(e) => return Err(log.end_error(e)),
+                Err(e) => {
+                    log.end_error(&e);
+                    return Err(e);
+                }
             };
             let token = EnosToken::parse(incoming.status, &incoming.body, now_ms(), &secrets);
             log.end_parsed(&token, incoming.status);

@@ -60,40 +60,39 @@ impl<'a> CallLog<'a> {
 
     /// The call ended with `outcome` (`call.end`).
     pub fn end(&self, outcome: &Result<Response>) {
-        let level = match outcome {
-            Ok(r) if r.is_success() => Level::Info,
-            _ => Level::Warn,
-        };
+        match outcome {
+            Ok(response) => self.end_response(response),
+            Err(error) => self.end_error(error),
+        }
+    }
+
+    /// The call was answered with `response` (`call.end`: INFO on success, else WARN).
+    fn end_response(&self, r: &Response) {
+        let ok = r.is_success();
+        let level = if ok { Level::Info } else { Level::Warn };
         emit(level, || {
-            let event = Event::new("call.end", level, String::new());
-            let event = match outcome {
-                Ok(r) => {
-                    let ok = r.is_success();
-                    let text = if ok { "ok".to_owned() } else { format!("platform error {}", r.code().unwrap_or("?")) };
-                    Event { message: self.line(&text), ..event }
-                        .field("http_status", r.http_status())
-                        .field("request_id", r.request_id())
-                        .field("outcome", if ok { "ok" } else { "platform_error" })
-                        .field("code", if ok { None } else { r.code() })
-                }
-                Err(e) => {
-                    let platform = e.platform_error();
-                    Event { message: self.line(&format!("failed: {}", e.message())), ..event }
-                        .field("http_status", e.http_status())
-                        .field("request_id", platform.and_then(|p| p.request_id.as_deref()))
-                        .field("outcome", "error")
-                        .field("code", platform.map(|p| p.code.as_str()))
-                        .field("error_kind", format!("{:?}", e.kind()))
-                }
-            };
-            self.base(event).field("duration_ms", millis_since(self.started))
+            let text = if ok { "ok".to_owned() } else { format!("platform error {}", r.code().unwrap_or("?")) };
+            self.base(Event::new("call.end", level, self.line(&text)))
+                .field("http_status", r.http_status())
+                .field("request_id", r.request_id())
+                .field("outcome", if ok { "ok" } else { "platform_error" })
+                .field("code", if ok { None } else { r.code() })
+                .field("duration_ms", millis_since(self.started))
         });
     }
 
-    /// The call failed before an answer could be read (`call.end`); returns `error`.
-    pub fn end_error(&self, error: Error) -> Error {
-        self.end(&Err(error.clone()));
-        error
+    /// The call failed with `error` (`call.end` at WARN).
+    pub fn end_error(&self, e: &Error) {
+        emit(Level::Warn, || {
+            let platform = e.platform_error();
+            self.base(Event::new("call.end", Level::Warn, self.line(&format!("failed: {}", e.message()))))
+                .field("http_status", e.http_status())
+                .field("request_id", platform.and_then(|p| p.request_id.as_deref()))
+                .field("outcome", "error")
+                .field("code", platform.map(|p| p.code.as_str()))
+                .field("error_kind", format!("{:?}", e.kind()))
+                .field("duration_ms", millis_since(self.started))
+        });
     }
 
     /// The call's answer was parsed into something other than a [`Response`] (EnOS tokens):
