@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
@@ -16,22 +14,16 @@ namespace Iopkit.Tests
     /// </summary>
     public sealed class ConnectProxy : IDisposable
     {
-        private readonly TcpListener listener;
-        private readonly List<TcpClient> open = new List<TcpClient>();
+        private readonly FakeServer server;
         private int tunnels;
-        private volatile bool stopped;
 
         public ConnectProxy(string requiredAuthorization = null)
         {
             RequiredAuthorization = requiredAuthorization;
-            listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            Thread accept = new Thread(Accept) { IsBackground = true };
-            accept.Start();
+            server = new FakeServer(Serve);
         }
 
-        public int Port { get; private set; }
+        public int Port => server.Port;
 
         /// <summary><c>http://127.0.0.1:PORT</c></summary>
         public string Url => "http://127.0.0.1:" + Port;
@@ -45,38 +37,12 @@ namespace Iopkit.Tests
         /// <summary>CONNECT requests refused with 407.</summary>
         public int Refused;
 
-        private void Accept()
+        /// <summary>One client connection (on its own thread, from <see cref="FakeServer"/>),
+        /// closed when this returns: a tunnel ends when either side closes.</summary>
+        private void Serve(NetworkStream s)
         {
-            while (!stopped)
+            using (s)
             {
-                TcpClient c;
-                try
-                {
-                    c = listener.AcceptTcpClient();
-                }
-                catch (Exception)
-                {
-                    return;
-                }
-                Track(c);
-                Thread t = new Thread(() => Serve(c)) { IsBackground = true };
-                t.Start();
-            }
-        }
-
-        private void Track(TcpClient c)
-        {
-            lock (open)
-            {
-                open.Add(c);
-            }
-        }
-
-        private void Serve(TcpClient c)
-        {
-            try
-            {
-                NetworkStream s = c.GetStream();
                 string head = ReadHead(s);
                 string[] lines = head.Split(new[] { "\r\n" }, StringSplitOptions.None);
                 string[] first = lines[0].Split(' ');
@@ -91,7 +57,6 @@ namespace Iopkit.Tests
                 if (first.Length < 2 || first[0] != "CONNECT")
                 {
                     Write(s, "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                    c.Close();
                     return;
                 }
                 if (RequiredAuthorization != null && auth != RequiredAuthorization)
@@ -99,27 +64,23 @@ namespace Iopkit.Tests
                     Interlocked.Increment(ref Refused);
                     Write(s, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
                         + "Content-Length: 0\r\nConnection: close\r\n\r\n");
-                    c.Close();
                     return;
                 }
                 int colon = first[1].LastIndexOf(':');
-                TcpClient upstream = new TcpClient();
-                upstream.Connect(first[1].Substring(0, colon), int.Parse(first[1].Substring(colon + 1)));
-                Track(upstream);
-                Interlocked.Increment(ref tunnels);
-                Write(s, "HTTP/1.1 200 Connection established\r\n\r\n");
-                NetworkStream u = upstream.GetStream();
-                Thread back = new Thread(() => Pump(u, s, c)) { IsBackground = true };
-                back.Start();
-                Pump(s, u, upstream);
-            }
-            catch (Exception)
-            {
-                c.Close();
+                using (TcpClient upstream = new TcpClient())
+                {
+                    upstream.Connect(first[1].Substring(0, colon), int.Parse(first[1].Substring(colon + 1)));
+                    Interlocked.Increment(ref tunnels);
+                    Write(s, "HTTP/1.1 200 Connection established\r\n\r\n");
+                    NetworkStream u = upstream.GetStream();
+                    Thread back = new Thread(() => Pump(u, s, s)) { IsBackground = true };
+                    back.Start();
+                    Pump(s, u, upstream);
+                }
             }
         }
 
-        private static void Pump(Stream from, Stream to, TcpClient closeWhenDone)
+        private static void Pump(Stream from, Stream to, IDisposable closeWhenDone)
         {
             byte[] buf = new byte[16384];
             try
@@ -133,7 +94,7 @@ namespace Iopkit.Tests
             catch (Exception)
             {
             }
-            closeWhenDone.Close();
+            closeWhenDone.Dispose();
         }
 
         private static string ReadHead(Stream s)
@@ -160,15 +121,7 @@ namespace Iopkit.Tests
 
         public void Dispose()
         {
-            stopped = true;
-            listener.Stop();
-            lock (open)
-            {
-                foreach (TcpClient c in open)
-                {
-                    c.Close();
-                }
-            }
+            server.Dispose();
         }
     }
 }
