@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use redis::Script;
 
-use super::backend::{BanEnd, Budget, Decision, LimitBackend, SNAP_MS, Slot, SlotScope, SlotState};
+use super::backend::{BanEnd, Budget, Decision, LimitBackend, Slot, SlotScope, SlotState};
 use crate::error::{Error, ErrorKind, Result};
 use crate::manager::RedisConnector;
 
@@ -64,33 +64,27 @@ end
 return {0}
 ";
 
-/// `KEYS[1]`: the slot; `ARGV`: duration ms (-1: none stated), code, `daily` for a daily reset
-/// (see [`BanEnd::DailyReset`]), keep-after time, snap distance. Keeps a longer ban. Returns the
-/// ban's end (epoch ms).
+/// `KEYS[1]`: the slot; `ARGV`: the ban's end (epoch ms, on Redis's clock), code, keep-after
+/// time. Keeps a longer ban. Returns the ban's end (epoch ms).
 const BAN_SCRIPT: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local function midnight(at) return at - ((at + 28800000) % 86400000) + 86400000 end
-local ms, snap = tonumber(ARGV[1]), tonumber(ARGV[5])
-local untl
-if ARGV[3] == 'daily' and ms < 0 then
-  untl = midnight(now)
-elseif ARGV[3] == 'daily' then
-  untl = now + ms
-  local m = midnight(untl - snap)
-  if math.abs(m - untl) <= snap then untl = m end
-else
-  untl = now + ms
-end
+local untl = tonumber(ARGV[1])
 local cur = tonumber(redis.call('HGET', KEYS[1], 'ban_until')) or 0
 if untl > cur then
   redis.call('HSET', KEYS[1], 'ban_until', tostring(untl), 'ban_code', ARGV[2])
   cur = untl
 end
-local keep = cur - now + tonumber(ARGV[4])
+local keep = cur - now + tonumber(ARGV[3])
 if redis.call('PTTL', KEYS[1]) < keep then redis.call('PEXPIRE', KEYS[1], keep) end
 return cur
 ";
+
+/// Redis's clock (`TIME`), in epoch milliseconds.
+fn redis_now_ms(con: &mut redis::Connection) -> redis::RedisResult<i64> {
+    let (secs, micros): (i64, i64) = redis::cmd("TIME").query(con)?;
+    Ok(secs * 1000 + micros / 1000)
+}
 
 /// Buckets and bans in Redis, reached through a Redis token store's connections.
 pub struct RedisLimits {
@@ -174,13 +168,11 @@ impl LimitBackend for RedisLimits {
     }
 
     fn ban(&self, app_key: &str, scope: SlotScope, name: &str, end: BanEnd, code: &str) -> Result<i64> {
-        let (ms, mode) = match end {
-            BanEnd::AfterMs(ms) => (ms.max(0), ""),
-            BanEnd::DailyReset(stated) => (stated.map_or(-1, |ms| ms.max(0)), "daily"),
-        };
         let key = self.key(app_key, scope, name);
         self.connector.run("record a ban", |con, _| {
-            self.ban.key(&key).arg(ms).arg(code).arg(mode).arg(KEEP_AFTER_FULL_MS).arg(SNAP_MS).invoke::<i64>(con)
+            // The end is reckoned on Redis's clock, like every other limit.
+            let until = end.until(redis_now_ms(con)?);
+            self.ban.key(&key).arg(until).arg(code).arg(KEEP_AFTER_FULL_MS).invoke::<i64>(con)
         })
     }
 
@@ -199,8 +191,7 @@ impl LimitBackend for RedisLimits {
                 }
                 cursor = next;
             }
-            let (secs, micros): (i64, i64) = redis::cmd("TIME").query(con)?;
-            Ok((keys, secs * 1000 + micros / 1000))
+            Ok((keys, redis_now_ms(con)?))
         })?;
         let mut out = Vec::new();
         for key in keys {
