@@ -740,7 +740,7 @@ IopStatus iop_config_set_ca_bundle(IopConfig *config,
 IopStatus iop_config_set_allow_insecure_http(IopConfig *config, bool allow);
 
 /**
- * Sets the proxy: NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
+ * Sets the proxy (`proxy_url` copied): NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
  * `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` honoured; read when a client is built or
  * configured); `""` connects directly whatever the environment says; otherwise
  * `"http://[user:password@]host[:port]"` (HTTP CONNECT; port 80 by default; user and password
@@ -751,7 +751,8 @@ IopStatus iop_config_set_allow_insecure_http(IopConfig *config, bool allow);
  * # Safety
  * `config` is NULL or live; `proxy_url` is NULL or NUL-terminated.
  */
-IopStatus iop_config_set_proxy(IopConfig *config, const char *proxy_url);
+IopStatus iop_config_set_proxy(IopConfig *config,
+                               const char *proxy_url);
 
 /**
  * Sets the largest response body accepted, in bytes (at least 1; `IOP_USE_DEFAULT`:
@@ -1006,7 +1007,7 @@ void iop_rate_limiter_free(IopRateLimiter *limiter);
 /**
  * Sets a budget (a token bucket): `rate_per_second` > 0 (0 removes the budget), `burst` ≥ 1
  * or `IOP_USE_DEFAULT` (= ceil(rate)). `scope` is an `IopLimitScope` value: `IOP_LIMIT_APP`
- * (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name = an API name such as
+ * (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name, copied: an API name such as
  * "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a
  * named budget wins over it), `IOP_LIMIT_SELLER` (name NULL; one bucket per access token).
  * Applies to calls that start from now on.

@@ -174,7 +174,7 @@ pub unsafe extern "C" fn iop_config_set_allow_insecure_http(config: *mut IopConf
     }
 }
 
-/// Sets the proxy: NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
+/// Sets the proxy (`proxy_url` copied): NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
 /// `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` honoured; read when a client is built or
 /// configured); `""` connects directly whatever the environment says; otherwise
 /// `"http://[user:password@]host[:port]"` (HTTP CONNECT; port 80 by default; user and password

@@ -80,7 +80,7 @@ pub unsafe extern "C" fn iop_rate_limiter_free(limiter: *mut IopRateLimiter) {
 
 /// Sets a budget (a token bucket): `rate_per_second` > 0 (0 removes the budget), `burst` ≥ 1
 /// or `IOP_USE_DEFAULT` (= ceil(rate)). `scope` is an `IopLimitScope` value: `IOP_LIMIT_APP`
-/// (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name = an API name such as
+/// (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name, copied: an API name such as
 /// "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a
 /// named budget wins over it), `IOP_LIMIT_SELLER` (name NULL; one bucket per access token).
 /// Applies to calls that start from now on.

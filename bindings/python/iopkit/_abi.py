@@ -1000,7 +1000,7 @@ def config_set_allow_insecure_http(config: Optional[IopConfig], allow: bool) -> 
 
 
 def config_set_proxy(config: Optional[IopConfig], proxy_url: Optional[str]) -> None:
-    """``iop_config_set_proxy``: Sets the proxy: NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
+    """``iop_config_set_proxy``: Sets the proxy (`proxy_url` copied): NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
     `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` honoured; read when a client is built or
     configured); `""` connects directly whatever the environment says; otherwise
     `"http://[user:password@]host[:port]"` (HTTP CONNECT; port 80 by default; user and password
@@ -1229,7 +1229,7 @@ def rate_limiter_free(limiter: Optional[IopRateLimiter]) -> None:
 def rate_limiter_set_budget(limiter: Optional[IopRateLimiter], scope: int, name: Optional[str], rate_per_second: float, burst: int) -> None:
     """``iop_rate_limiter_set_budget``: Sets a budget (a token bucket): `rate_per_second` > 0 (0 removes the budget), `burst` ≥ 1
     or `IOP_USE_DEFAULT` (= ceil(rate)). `scope` is an `IopLimitScope` value: `IOP_LIMIT_APP`
-    (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name = an API name such as
+    (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name, copied: an API name such as
     "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a
     named budget wins over it), `IOP_LIMIT_SELLER` (name NULL; one bucket per access token).
     Applies to calls that start from now on.

@@ -704,7 +704,7 @@ namespace Iopkit
             }
         }
 
-        /// <summary>Sets the proxy: NULL (the default) uses the environment (<c>HTTPS_PROXY</c>/<c>https_proxy</c>, then <c>ALL_PROXY</c>/<c>all_proxy</c>; <c>NO_PROXY</c>/<c>no_proxy</c> honoured; read when a client is built or configured); <c>""</c> connects directly whatever the environment says; otherwise <c>"http://[user:password@]host[:port]"</c> (HTTP CONNECT; port 80 by default; user and password percent-encoded). Credentials are sent as <c>Proxy-Authorization: Basic</c> and never appear in messages or logs. A failure to reach or tunnel through the proxy is <c>IOP_ERR_CONNECT</c> with a message starting <c>proxy http://host:port:</c> and saying what happened (refused, 407, 502…).</summary>
+        /// <summary>Sets the proxy (<c>proxy_url</c> copied): NULL (the default) uses the environment (<c>HTTPS_PROXY</c>/<c>https_proxy</c>, then <c>ALL_PROXY</c>/<c>all_proxy</c>; <c>NO_PROXY</c>/<c>no_proxy</c> honoured; read when a client is built or configured); <c>""</c> connects directly whatever the environment says; otherwise <c>"http://[user:password@]host[:port]"</c> (HTTP CONNECT; port 80 by default; user and password percent-encoded). Credentials are sent as <c>Proxy-Authorization: Basic</c> and never appear in messages or logs. A failure to reach or tunnel through the proxy is <c>IOP_ERR_CONNECT</c> with a message starting <c>proxy http://host:port:</c> and saying what happened (refused, 407, 502…).</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int iop_config_set_proxy(ConfigHandle config, byte[] proxy_url);
 
@@ -1025,7 +1025,7 @@ namespace Iopkit
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void iop_rate_limiter_free(IntPtr limiter);
 
-        /// <summary>Sets a budget (a token bucket): <c>rate_per_second</c> &gt; 0 (0 removes the budget), <c>burst</c> ≥ 1 or <c>IOP_USE_DEFAULT</c> (= ceil(rate)). <c>scope</c> is an <c>IopLimitScope</c> value: <c>IOP_LIMIT_APP</c> (name NULL: per app key of the calling client), <c>IOP_LIMIT_API</c> (name = an API name such as "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a named budget wins over it), <c>IOP_LIMIT_SELLER</c> (name NULL; one bucket per access token). Applies to calls that start from now on.</summary>
+        /// <summary>Sets a budget (a token bucket): <c>rate_per_second</c> &gt; 0 (0 removes the budget), <c>burst</c> ≥ 1 or <c>IOP_USE_DEFAULT</c> (= ceil(rate)). <c>scope</c> is an <c>IopLimitScope</c> value: <c>IOP_LIMIT_APP</c> (name NULL: per app key of the calling client), <c>IOP_LIMIT_API</c> (name, copied: an API name such as "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a named budget wins over it), <c>IOP_LIMIT_SELLER</c> (name NULL; one bucket per access token). Applies to calls that start from now on.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int iop_rate_limiter_set_budget(RateLimiterHandle limiter, int scope, byte[] name, double rate_per_second, int burst);
 

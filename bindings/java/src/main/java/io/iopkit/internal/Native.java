@@ -600,7 +600,7 @@ public final class Native {
     public static native void configSetAllowInsecureHttp(long config, boolean allow) throws IopException;
 
     /**
-     * Sets the proxy: NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
+     * Sets the proxy (`proxy_url` copied): NULL (the default) uses the environment (`HTTPS_PROXY`/`https_proxy`, then
      * `ALL_PROXY`/`all_proxy`; `NO_PROXY`/`no_proxy` honoured; read when a client is built or
      * configured); `""` connects directly whatever the environment says; otherwise
      * `"http://[user:password&#64;]host[:port]"` (HTTP CONNECT; port 80 by default; user and password
@@ -844,7 +844,7 @@ public final class Native {
     /**
      * Sets a budget (a token bucket): `rate_per_second` &gt; 0 (0 removes the budget), `burst` ≥ 1
      * or `IOP_USE_DEFAULT` (= ceil(rate)). `scope` is an `IopLimitScope` value: `IOP_LIMIT_APP`
-     * (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name = an API name such as
+     * (name NULL: per app key of the calling client), `IOP_LIMIT_API` (name, copied: an API name such as
      * "/order/get" or "aliexpress.ds.product.get", or NULL for every API, each its own bucket; a
      * named budget wins over it), `IOP_LIMIT_SELLER` (name NULL; one bucket per access token).
      * Applies to calls that start from now on.
